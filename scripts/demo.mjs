@@ -10,7 +10,10 @@ const hex = here('../packages/wire/samples/session.hex');
 const mrt = here('../packages/wire/samples/table.mrt.gz');
 
 console.log(`# bgp-decode --hex < packages/wire/samples/session.hex`);
-const a = spawnSync(process.execPath, [bin, '--hex'], { input: readFileSync(hex), stdio: ['pipe', 'inherit', 'inherit'] });
+const a = spawnSync(process.execPath, [bin, '--hex'], {
+  input: readFileSync(hex),
+  stdio: ['pipe', 'inherit', 'inherit'],
+});
 console.log(`\n# bgp-decode packages/wire/samples/table.mrt.gz`);
 const b = spawnSync(process.execPath, [bin, mrt], { stdio: 'inherit' });
 process.exit(a.status || b.status || 0);

@@ -11,8 +11,18 @@ if (!Number.isInteger(runs) || runs <= 0) {
   console.error('usage: npm run fuzz -- --runs N   (N a positive integer)');
   process.exit(2);
 }
-const res = spawnSync('npx', ['vitest', 'run', '--testNamePattern', 'propert', ...args.filter((_, i) => i !== at && i !== at + 1)], {
-  stdio: 'inherit',
-  env: { ...process.env, FC_NUM_RUNS: String(runs) },
-});
+const res = spawnSync(
+  'npx',
+  [
+    'vitest',
+    'run',
+    '--testNamePattern',
+    'propert',
+    ...args.filter((_, i) => i !== at && i !== at + 1),
+  ],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, FC_NUM_RUNS: String(runs) },
+  },
+);
 process.exit(res.status ?? 1);
