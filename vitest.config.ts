@@ -22,7 +22,7 @@ export default defineConfig({
     setupFiles: ['test/fc-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    reporters: ['default', './test/summary-reporter.ts'],
     pool: 'forks',
   },
 });

@@ -31,7 +31,7 @@ describe('prefix text', () => {
       expect(() => parsePrefix(bad), bad).toThrow(AddressFormatError);
     }
   });
-  it('round-trips any prefix through text', () => {
+  it('property: round-trips any prefix through text', () => {
     fc.assert(
       fc.property(
         fc.boolean(),
