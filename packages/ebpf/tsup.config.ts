@@ -11,4 +11,6 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   splitting: false,
+  // src/addon.ts finds the native build from import.meta.url; the CJS build needs the shim.
+  shims: true,
 });

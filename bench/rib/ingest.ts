@@ -1,0 +1,166 @@
+/**
+ * RIB ingest, withdraw-storm and peer-down benchmark.
+ *
+ * Inserts ROUTES IPv4 prefixes (default 1,000,000) carrying about SETS distinct attribute sets
+ * (default 100,000; ten consecutive prefixes share a set, as in an UPDATE) from one eBGP peer into
+ * Adj-RIB-In and Loc-RIB, flushing change batches every 1,000 "UPDATEs". Then:
+ * - withdraw storm: every prefix withdrawn, time until the last change batch is flushed;
+ * - peer down: the table from two peers (2M paths), the preferred peer goes down, time until
+ *   every prefix has reconverged on the other peer.
+ *
+ * Each run is a fresh process started with --expose-gc (so RSS is per run); the parent prints
+ * the median of RUNS runs (default 3).
+ *
+ * Run: `npx tsx bench/rib/ingest.ts` (env ROUTES, SETS, RUNS to change the sizes).
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { AttributeStore } from '../../packages/rib/src/attribute-store.js';
+import { Rib } from '../../packages/rib/src/rib.js';
+import {
+  asSequence,
+  type RouteAttributes,
+  routeAttributes,
+} from '../../packages/rib/src/route-attributes.js';
+
+const ROUTES = Number(process.env.ROUTES ?? 1_000_000);
+const SETS = Number(process.env.SETS ?? 100_000);
+const RUNS = Number(process.env.RUNS ?? 3);
+const PER_UPDATE = Math.max(1, Math.round(ROUTES / SETS));
+
+interface Result {
+  insertRoutesPerSec: number;
+  heapBytesPerRoute: number;
+  rssBytesPerRoute: number;
+  storageBytesPerRoute: number;
+  attributeSets: number;
+  withdrawStormMs: number;
+  peerDownMs: number;
+  peerDownRoutesPerSec: number;
+}
+
+/** A plausible attribute mix: AS paths of 1 to 6 hops, a few next hops, some MEDs and communities. */
+function makeSets(count: number, peerAs: number, nextHop: Uint8Array): RouteAttributes[] {
+  const out: RouteAttributes[] = [];
+  let x = 12345;
+  const rnd = (n: number): number => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return (x >>> 8) % n;
+  };
+  for (let i = 0; i < count; i++) {
+    const hops = 1 + rnd(6);
+    const path = [peerAs];
+    for (let h = 1; h < hops; h++) path.push(1000 + rnd(60000));
+    path.push(100000 + i); // makes every set distinct
+    const communities: number[] = [];
+    for (let c = rnd(4); c > 0; c--) communities.push(peerAs * 65536 + rnd(500));
+    out.push(
+      routeAttributes({
+        origin: rnd(10) === 0 ? 2 : 0,
+        asPath: asSequence(...path),
+        nextHop,
+        ...(rnd(3) === 0 ? { med: rnd(1000) } : {}),
+        communities,
+      }),
+    );
+  }
+  return out;
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Announces the whole table from `peer`, one interned set per PER_UPDATE prefixes. */
+function load(rib: Rib, peer: number, sets: RouteAttributes[]): void {
+  let updates = 0;
+  for (let i = 0; i < ROUTES; i += PER_UPDATE) {
+    // A decoder builds a fresh attribute object per UPDATE; interning finds the shared copy.
+    const set = rib.intern(sets[(i / PER_UPDATE) % sets.length]!);
+    const end = Math.min(ROUTES, i + PER_UPDATE);
+    for (let j = i; j < end; j++) rib.announceIpv4(peer, (0x01000000 + j * 256) >>> 0, 24, set);
+    if (++updates % 1000 === 0) rib.flush();
+  }
+  rib.flush();
+}
+
+function child(): Result {
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const rss0 = process.memoryUsage().rss;
+  const store = new AttributeStore();
+  const rib = new Rib({ localAsn: 65000, routerId: 0x0a000001 }, { attributeStore: store });
+  const a = rib.addPeer({ address: '192.0.2.1', asn: 65001, bgpIdentifier: 0xc0000201 });
+  let setsA: RouteAttributes[] | undefined = makeSets(SETS, 65001, Uint8Array.of(192, 0, 2, 1));
+  const t0 = performance.now();
+  load(rib, a, setsA);
+  const insertMs = performance.now() - t0;
+  setsA = undefined;
+  gc();
+  const heap1 = process.memoryUsage().heapUsed;
+  const rss1 = process.memoryUsage().rss;
+  const attributeSets = store.size;
+  const storage = rib.storageBytes;
+
+  // Withdraw storm: every prefix withdrawn, reconverged when the last batch is flushed.
+  const t1 = performance.now();
+  let n = 0;
+  for (let j = 0; j < ROUTES; j++) {
+    rib.withdrawIpv4(a, (0x01000000 + j * 256) >>> 0, 24);
+    if (++n % 10000 === 0) rib.flush();
+  }
+  rib.flush();
+  const withdrawMs = performance.now() - t1;
+  if (rib.pathCount !== 0 || store.size !== 0) throw new Error('withdraw storm left state behind');
+
+  // Peer down: two peers with the same table; A (shorter paths) wins everywhere until it fails.
+  const b = rib.addPeer({ address: '192.0.2.2', asn: 65002, bgpIdentifier: 0xc0000202 });
+  load(rib, a, makeSets(SETS, 65001, Uint8Array.of(192, 0, 2, 1)));
+  const setsB = makeSets(SETS, 65002, Uint8Array.of(192, 0, 2, 2)).map((s) =>
+    routeAttributes({ ...s, asPath: asSequence(65002, 65002, ...s.asPath[0]!.asns) }),
+  );
+  load(rib, b, setsB);
+  const t2 = performance.now();
+  rib.peerDown(a);
+  const changes = rib.flush();
+  const peerDownMs = performance.now() - t2;
+  if (changes.length !== ROUTES || changes.some((c) => c.best?.peer.id !== b)) {
+    throw new Error('peer down did not reconverge on peer B');
+  }
+  return {
+    insertRoutesPerSec: Math.round(ROUTES / (insertMs / 1000)),
+    heapBytesPerRoute: Math.round((heap1 - heap0) / ROUTES),
+    rssBytesPerRoute: Math.round((rss1 - rss0) / ROUTES),
+    storageBytesPerRoute: Math.round(storage / ROUTES),
+    attributeSets,
+    withdrawStormMs: Math.round(withdrawMs),
+    peerDownMs: Math.round(peerDownMs),
+    peerDownRoutesPerSec: Math.round(ROUTES / (peerDownMs / 1000)),
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((p, q) => p - q);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+if (process.argv.includes('--child')) {
+  process.stdout.write(JSON.stringify(child()));
+} else {
+  const results: Result[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const out = spawnSync(
+      process.execPath,
+      [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), '--child'],
+      { encoding: 'utf8', env: process.env, maxBuffer: 1 << 20 },
+    );
+    if (out.status !== 0) throw new Error(`run ${r} failed: ${out.stderr}`);
+    const res = JSON.parse(out.stdout) as Result;
+    console.log(`run ${r + 1}:`, JSON.stringify(res));
+    results.push(res);
+  }
+  const keys = Object.keys(results[0]!) as (keyof Result)[];
+  console.log(`\nmedians of ${RUNS} runs, ${ROUTES} IPv4 routes, ${SETS} attribute sets:`);
+  for (const k of keys) console.log(`  ${k}: ${median(results.map((r) => r[k]))}`);
+}

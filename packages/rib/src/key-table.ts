@@ -1,0 +1,225 @@
+/**
+ * An open-addressing hash table whose keys are a fixed number of 32-bit words, stored in typed
+ * arrays.
+ *
+ * Why not a `Map`: a full table has a million prefixes per peer. A `Map` keyed by strings or
+ * boxed numbers costs an object per key plus the entry (around 60 bytes a route) and gives the
+ * garbage collector a million objects to trace. Here a route costs `4 × width + 4` bytes per slot
+ * and nothing to trace. Linear probing with backward-shift deletion keeps lookups short without
+ * tombstones; slots are placed by "fastrange" (`hash × capacity / 2³²`) so the capacity need not
+ * be a power of two and can grow by 1.5× instead of doubling.
+ *
+ * @module
+ */
+
+const EMPTY = -1;
+const MAX_LOAD = 0.8;
+const TWO_32 = 4294967296;
+
+/**
+ * A hash table from `width` 32-bit words to a non-negative 31-bit integer. Callers write the key
+ * into {@link KeyTable.scratch} and then call {@link KeyTable.find}, {@link KeyTable.insert} or
+ * {@link KeyTable.remove}; that keeps the hot path free of allocation.
+ */
+export class KeyTable {
+  /** Number of 32-bit words in a key. */
+  readonly width: number;
+  /** The key being looked up: fill it before calling find, insert or remove. */
+  readonly scratch: Uint32Array;
+  /** Keys, `width` words per slot. */
+  keys: Uint32Array;
+  /** Values per slot; -1 marks an empty slot. */
+  values: Int32Array;
+  /** Number of slots. */
+  capacity: number;
+  /** Number of keys held. */
+  size = 0;
+  /** Whether the last {@link KeyTable.insertSlot} added the key. */
+  inserted = false;
+
+  /**
+   * @param width - words per key
+   * @param initialCapacity - slots to start with
+   */
+  constructor(width: number, initialCapacity = 16) {
+    this.width = width;
+    this.scratch = new Uint32Array(width);
+    this.capacity = Math.max(4, initialCapacity);
+    this.keys = new Uint32Array(this.capacity * width);
+    this.values = new Int32Array(this.capacity).fill(EMPTY);
+  }
+
+  private hashAt(words: Uint32Array, at: number): number {
+    // A multiply-xorshift mix per word (murmur3 finaliser style); adequate for prefixes, whose
+    // entropy sits in the high bits of the first word and in the length.
+    let h = 0x9747b28c ^ this.width;
+    for (let i = 0; i < this.width; i++) {
+      h = Math.imul(h ^ words[at + i]!, 0x85ebca6b);
+      h ^= h >>> 13;
+    }
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+  }
+
+  private home(words: Uint32Array, at: number): number {
+    return Math.floor((this.hashAt(words, at) * this.capacity) / TWO_32);
+  }
+
+  private matches(slot: number): boolean {
+    const w = this.width;
+    const base = slot * w;
+    const k = this.keys;
+    const s = this.scratch;
+    for (let i = 0; i < w; i++) if (k[base + i] !== s[i]) return false;
+    return true;
+  }
+
+  /** The slot holding the scratch key, or -1. */
+  find(): number {
+    let slot = this.home(this.scratch, 0);
+    const values = this.values;
+    const cap = this.capacity;
+    for (;;) {
+      if (values[slot] === EMPTY) return -1;
+      if (this.matches(slot)) return slot;
+      slot = slot + 1 === cap ? 0 : slot + 1;
+    }
+  }
+
+  /** The value stored for the scratch key, or -1. */
+  get(): number {
+    const slot = this.find();
+    return slot < 0 ? EMPTY : this.values[slot]!;
+  }
+
+  /**
+   * Stores `value` (≥ 0) for the scratch key and returns the value it replaced, or -1 when the
+   * key is new.
+   */
+  set(value: number): number {
+    if (this.size + 1 > this.capacity * MAX_LOAD) this.grow();
+    let slot = this.home(this.scratch, 0);
+    const values = this.values;
+    const cap = this.capacity;
+    for (;;) {
+      const v = values[slot]!;
+      if (v === EMPTY) {
+        this.keys.set(this.scratch, slot * this.width);
+        values[slot] = value;
+        this.size++;
+        return EMPTY;
+      }
+      if (this.matches(slot)) {
+        values[slot] = value;
+        return v;
+      }
+      slot = slot + 1 === cap ? 0 : slot + 1;
+    }
+  }
+
+  /**
+   * Finds or adds the scratch key and returns its slot; {@link KeyTable.inserted} says whether it
+   * was added, in which case the caller must store a value in `values[slot]` before any other call.
+   * One probe sequence instead of a find followed by a set.
+   */
+  insertSlot(): number {
+    if (this.size + 1 > this.capacity * MAX_LOAD) this.grow();
+    let slot = this.home(this.scratch, 0);
+    const values = this.values;
+    const cap = this.capacity;
+    for (;;) {
+      if (values[slot] === EMPTY) {
+        this.keys.set(this.scratch, slot * this.width);
+        values[slot] = 0;
+        this.size++;
+        this.inserted = true;
+        return slot;
+      }
+      if (this.matches(slot)) {
+        this.inserted = false;
+        return slot;
+      }
+      slot = slot + 1 === cap ? 0 : slot + 1;
+    }
+  }
+
+  /** Removes the scratch key; returns its value, or -1 when it was absent. */
+  remove(): number {
+    const slot = this.find();
+    if (slot < 0) return EMPTY;
+    const v = this.values[slot]!;
+    this.removeSlot(slot);
+    return v;
+  }
+
+  /** Removes the entry in `slot` (backward-shift deletion: later entries of the run move up). */
+  removeSlot(slot: number): void {
+    const values = this.values;
+    const keys = this.keys;
+    const w = this.width;
+    const cap = this.capacity;
+    let hole = slot;
+    let j = slot;
+    for (;;) {
+      j = j + 1 === cap ? 0 : j + 1;
+      if (values[j] === EMPTY) break;
+      const h = this.home(keys, j * w);
+      // The entry at j may fill the hole unless its home lies cyclically in (hole, j].
+      const stays = hole <= j ? hole < h && h <= j : hole < h || h <= j;
+      if (stays) continue;
+      keys.copyWithin(hole * w, j * w, j * w + w);
+      values[hole] = values[j]!;
+      hole = j;
+    }
+    values[hole] = EMPTY;
+    this.size--;
+  }
+
+  /** Copies the key of `slot` into `out` at `at`. */
+  keyAt(slot: number, out: Uint32Array, at = 0): void {
+    const base = slot * this.width;
+    for (let i = 0; i < this.width; i++) out[at + i] = this.keys[base + i]!;
+  }
+
+  /** Calls `fn(slot, value)` for every entry. The table must not change during the walk. */
+  forEach(fn: (slot: number, value: number) => void): void {
+    const values = this.values;
+    for (let s = 0; s < this.capacity; s++) {
+      const v = values[s]!;
+      if (v !== EMPTY) fn(s, v);
+    }
+  }
+
+  /** Removes every entry and shrinks back to `capacity` slots. */
+  clear(capacity = 16): void {
+    this.capacity = Math.max(4, capacity);
+    this.keys = new Uint32Array(this.capacity * this.width);
+    this.values = new Int32Array(this.capacity).fill(EMPTY);
+    this.size = 0;
+  }
+
+  /** Bytes held by the typed arrays. */
+  get byteLength(): number {
+    return this.keys.byteLength + this.values.byteLength;
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldValues = this.values;
+    const oldCap = this.capacity;
+    const w = this.width;
+    this.capacity = Math.ceil(oldCap * 1.5) + 1;
+    this.keys = new Uint32Array(this.capacity * w);
+    this.values = new Int32Array(this.capacity).fill(EMPTY);
+    const cap = this.capacity;
+    for (let s = 0; s < oldCap; s++) {
+      const v = oldValues[s]!;
+      if (v === EMPTY) continue;
+      let slot = this.home(oldKeys, s * w);
+      while (this.values[slot] !== EMPTY) slot = slot + 1 === cap ? 0 : slot + 1;
+      this.keys.set(oldKeys.subarray(s * w, s * w + w), slot * w);
+      this.values[slot] = v;
+    }
+  }
+}

@@ -1,0 +1,681 @@
+/**
+ * Adj-RIB-In per peer and the Loc-RIB, over compact storage.
+ *
+ * Layout (per address family, IPv4 and IPv6 unicast):
+ *
+ * ```
+ *  peer p Adj-RIB-In: KeyTable (prefix [+ path id]) ──► path record ◄── Loc-RIB: KeyTable (prefix) ──► head path
+ *                                                        │ peer, path id, attr set id, flags
+ *                                                        └─ next ─► other paths for the same prefix
+ * ```
+ *
+ * A path record (see {@link NodePool}) is shared by the peer's Adj-RIB-In and the Loc-RIB: the
+ * Loc-RIB entry of a prefix points at a chain of the paths competing for it, kept with the best
+ * path first. Attribute sets are interned ({@link AttributeStore}) and reference-counted by path.
+ * The decision process ({@link selectBest}) runs on every change to a prefix's paths; with a
+ * single path, which is most of a full table, it reduces to an eligibility check.
+ *
+ * Changed prefixes are collected (deduplicated) until {@link Rib.flush}, which returns them as one
+ * batch and hands the batch to every subscriber: Adj-RIB-Out and datapath feeders diff against
+ * their own state, so a batch says only "this prefix changed; here is its best path now".
+ *
+ * Graceful restart (RFC 4724) is the stale-mark-and-sweep cycle: {@link Rib.markStale} when the
+ * session goes down, re-announcements clear the mark, {@link Rib.sweepStale} at End-of-RIB or
+ * when the caller's stale timer fires.
+ *
+ * @module
+ */
+import type { Prefix } from '@bgp/wire';
+import { AttributeStore, type InternedAttributes } from './attribute-store.js';
+import {
+  type Candidate,
+  type DecisionOptions,
+  type ExplainedCandidate,
+  explainSelection,
+  type IneligibleReason,
+  rankCandidates,
+  selectBest,
+  selectMultipath,
+} from './decision.js';
+import { KeyTable } from './key-table.js';
+import { NodePool, PATH_STALE } from './node-pool.js';
+import { makePeer, type Peer, type PeerConfig } from './peer.js';
+import { nlriToWords, prefixToWords, prefixWidth, wordsToPrefix } from './prefix-key.js';
+import type { RouteAttributes } from './route-attributes.js';
+
+/** Options of a {@link Rib}. */
+export interface RibOptions extends DecisionOptions {
+  /** Our AS. */
+  readonly localAsn: number;
+  /** Our BGP Identifier, unsigned 32-bit (also the default cluster id). */
+  readonly routerId: number;
+  /** Route-reflection cluster id (RFC 4456 §7; default: `routerId`). */
+  readonly clusterId?: number;
+}
+
+/**
+ * Resolves the IGP cost to a next hop; `undefined` means unreachable, which makes every route
+ * using it ineligible (RFC 4271 §9.1.2). Called once per attribute set until
+ * {@link Rib.nextHopsChanged}.
+ */
+export type NextHopResolver = (nextHop: Uint8Array) => number | undefined;
+
+/** Components of a {@link Rib}. */
+export interface RibComponents {
+  /** Next-hop cost resolver (default: every next hop reachable at cost 0). */
+  readonly nextHopResolver?: NextHopResolver;
+  /** Shared attribute store (default: a new one). */
+  readonly attributeStore?: AttributeStore;
+}
+
+/** A path as the RIB reports it. */
+export interface RibRoute {
+  /** Where it came from (the local pseudo-peer for originated routes). */
+  readonly peer: Peer;
+  /** ADD-PATH path identifier (0 without ADD-PATH). */
+  readonly pathId: number;
+  /** Interned attributes. */
+  readonly attributes: InternedAttributes;
+  /** Kept across a session loss and not yet refreshed (graceful restart). */
+  readonly stale: boolean;
+}
+
+/** One prefix whose paths changed, with its best path now. */
+export interface LocRibChange {
+  /** The prefix. */
+  readonly prefix: Prefix;
+  /** The best path, or undefined when no usable path is left. */
+  readonly best: RibRoute | undefined;
+}
+
+/** Receives each flushed batch of Loc-RIB changes. */
+export type LocRibListener = (changes: readonly LocRibChange[]) => void;
+
+/** Result of {@link Rib.explain}. */
+export interface Explanation {
+  /** The prefix explained. */
+  readonly prefix: Prefix;
+  /** Candidates, best first, then the other eligible ones by rank, then ineligible ones. */
+  readonly candidates: readonly (ExplainedCandidate & { readonly route: RibRoute })[];
+}
+
+interface Family {
+  readonly afi: 1 | 2;
+  readonly width: number;
+  readonly dest: KeyTable;
+  readonly pending: KeyTable;
+}
+
+interface PeerState {
+  readonly peer: Peer;
+  /** Adj-RIB-In per family index (0 IPv4, 1 IPv6); keys carry the path id when ADD-PATH. */
+  readonly adjIn: readonly [KeyTable, KeyTable];
+}
+
+const REASONS: readonly (IneligibleReason | undefined)[] = [
+  undefined,
+  'next-hop-unreachable',
+  'as-loop',
+  'originator-id-loop',
+  'cluster-list-loop',
+];
+
+function isInterned(a: RouteAttributes | InternedAttributes): a is InternedAttributes {
+  return (a as InternedAttributes).key !== undefined && (a as InternedAttributes).id !== undefined;
+}
+
+/** The local pseudo-peer id: locally originated routes enter as if learned from it. */
+export const LOCAL_PEER = 0;
+
+/**
+ * Adj-RIB-In for every peer plus the Loc-RIB, for IPv4 and IPv6 unicast.
+ *
+ * @example
+ * ```ts
+ * const rib = new Rib({ localAsn: 65000, routerId: 0x0a000001 });
+ * const p = rib.addPeer({ address: '192.0.2.1', asn: 65001, bgpIdentifier: 0xc0000201 });
+ * rib.announce(p, parsePrefix('10.0.0.0/8'),
+ *   routeAttributes({ nextHop: parseAddress('192.0.2.1'), asPath: asSequence(65001) }));
+ * const changes = rib.flush(); // [{ prefix: 10.0.0.0/8, best: { peer: p, ... } }]
+ * ```
+ */
+export class Rib {
+  /** The options it was built with. */
+  readonly options: RibOptions;
+  /** Interned attribute sets. */
+  readonly attributes: AttributeStore;
+  private readonly resolver: NextHopResolver | undefined;
+  private readonly clusterId: number;
+  private readonly families: readonly [Family, Family];
+  private readonly peers: (PeerState | undefined)[] = [];
+  private readonly nodes = new NodePool();
+  private readonly listeners: LocRibListener[] = [];
+  private readonly words = new Uint32Array(6);
+  private epoch = 0;
+
+  /**
+   * @param options - local AS, router id, decision options
+   * @param components - next-hop resolver, shared attribute store
+   */
+  constructor(options: RibOptions, components: RibComponents = {}) {
+    this.options = options;
+    this.attributes = components.attributeStore ?? new AttributeStore();
+    this.resolver = components.nextHopResolver;
+    this.clusterId = (options.clusterId ?? options.routerId) >>> 0;
+    const fam = (afi: 1 | 2): Family => ({
+      afi,
+      width: prefixWidth(afi),
+      dest: new KeyTable(prefixWidth(afi), 1024),
+      pending: new KeyTable(prefixWidth(afi), 1024),
+    });
+    this.families = [fam(1), fam(2)];
+    const local: Peer = {
+      id: LOCAL_PEER,
+      name: 'local',
+      address: new Uint8Array(4),
+      asn: options.localAsn,
+      bgpIdentifier: options.routerId >>> 0,
+      kind: 'local',
+      routeReflectorClient: false,
+      addPathReceive: new Set([1, 2]),
+    };
+    this.peers.push(this.makeState(local));
+  }
+
+  private makeState(peer: Peer): PeerState {
+    const t = (afi: 1 | 2): KeyTable =>
+      new KeyTable(prefixWidth(afi) + (peer.addPathReceive.has(afi) ? 1 : 0), 64);
+    return { peer, adjIn: [t(1), t(2)] };
+  }
+
+  /** Registers a neighbour and returns its id. */
+  addPeer(config: PeerConfig): number {
+    const id = this.peers.length;
+    if (id > 0xffff) throw new RangeError('too many peers');
+    this.peers.push(this.makeState(makePeer(id, config, this.options.localAsn)));
+    return id;
+  }
+
+  /** Withdraws every route of the peer and forgets it. */
+  removePeer(peer: number): void {
+    this.peerDown(peer);
+    if (peer !== LOCAL_PEER) this.peers[peer] = undefined;
+  }
+
+  /** The peer record. */
+  peer(peer: number): Peer {
+    return this.state(peer).peer;
+  }
+
+  /** Every registered peer, the local pseudo-peer first. */
+  allPeers(): Peer[] {
+    return this.peers.filter((s): s is PeerState => s !== undefined).map((s) => s.peer);
+  }
+
+  private state(peer: number): PeerState {
+    const s = this.peers[peer];
+    if (s === undefined) throw new RangeError(`no peer ${peer}`);
+    return s;
+  }
+
+  /** Subscribes to flushed change batches; returns the unsubscribe function. */
+  subscribe(listener: LocRibListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  /** Interns `attrs` (or returns it when already interned). */
+  intern(attrs: RouteAttributes | InternedAttributes): InternedAttributes {
+    return isInterned(attrs) ? attrs : this.attributes.intern(attrs);
+  }
+
+  // ---------------------------------------------------------------- ingest
+
+  /** Announces (or replaces) the path `pathId` of `prefix` from `peer`. */
+  announce(
+    peer: number,
+    prefix: Prefix,
+    attrs: RouteAttributes | InternedAttributes,
+    pathId = 0,
+  ): void {
+    prefixToWords(prefix, this.words);
+    this.upsert(peer, prefix.afi - 1, pathId, this.intern(attrs).id);
+  }
+
+  /** Withdraws the path; returns false when it was not there. */
+  withdraw(peer: number, prefix: Prefix, pathId = 0): boolean {
+    prefixToWords(prefix, this.words);
+    return this.remove(peer, prefix.afi - 1, pathId);
+  }
+
+  /**
+   * Announces a prefix given in NLRI encoding (`length` bits at `bytes[offset]`): the allocation-
+   * free ingest path, shaped like a prefix-walk visitor.
+   */
+  announceNlri(
+    peer: number,
+    afi: number,
+    length: number,
+    bytes: Uint8Array,
+    offset: number,
+    pathId: number,
+    attrs: InternedAttributes,
+  ): void {
+    nlriToWords(afi, length, bytes, offset, this.words);
+    this.upsert(peer, afi - 1, pathId, attrs.id);
+  }
+
+  /** Withdraws a prefix given in NLRI encoding; returns false when it was not there. */
+  withdrawNlri(
+    peer: number,
+    afi: number,
+    length: number,
+    bytes: Uint8Array,
+    offset: number,
+    pathId: number,
+  ): boolean {
+    nlriToWords(afi, length, bytes, offset, this.words);
+    return this.remove(peer, afi - 1, pathId);
+  }
+
+  /** Announces an IPv4 prefix given as a 32-bit address and a length (host bits must be clear). */
+  announceIpv4(peer: number, address: number, length: number, attrs: InternedAttributes, pathId = 0): void {
+    this.words[0] = address;
+    this.words[1] = length;
+    this.upsert(peer, 0, pathId, attrs.id);
+  }
+
+  /** Withdraws an IPv4 prefix given as a 32-bit address and a length. */
+  withdrawIpv4(peer: number, address: number, length: number, pathId = 0): boolean {
+    this.words[0] = address;
+    this.words[1] = length;
+    return this.remove(peer, 0, pathId);
+  }
+
+  private adjKey(ps: PeerState, f: number, pathId: number): KeyTable {
+    const adj = ps.adjIn[f]!;
+    const width = this.families[f]!.width;
+    const s = adj.scratch;
+    for (let i = 0; i < width; i++) s[i] = this.words[i]!;
+    if (adj.width > width) s[width] = pathId;
+    return adj;
+  }
+
+  private destKey(f: number): KeyTable {
+    const dest = this.families[f]!.dest;
+    dest.scratch.set(this.words.subarray(0, dest.width));
+    return dest;
+  }
+
+  private upsert(peer: number, f: number, pathId: number, attr: number): void {
+    const ps = this.state(peer);
+    if (!ps.peer.addPathReceive.has(f + 1)) pathId = 0;
+    const adj = this.adjKey(ps, f, pathId);
+    const slot = adj.insertSlot();
+    const nodes = this.nodes;
+    this.attributes.retain(attr);
+    if (!adj.inserted) {
+      const n = adj.values[slot]!;
+      const old = nodes.attr[n]!;
+      const wasStale = (nodes.flags[n]! & PATH_STALE) !== 0;
+      nodes.flags[n] = nodes.flags[n]! & ~PATH_STALE;
+      if (old === attr) {
+        // An implicit withdraw with identical attributes: nothing changes but the stale mark.
+        this.attributes.release(attr);
+        if (wasStale) this.markDirty(f);
+        return;
+      }
+      nodes.attr[n] = attr;
+      this.attributes.release(old);
+      this.decide(f);
+      return;
+    }
+    const n = nodes.alloc(peer, pathId, attr);
+    adj.values[slot] = n;
+    const dest = this.destKey(f);
+    const ds = dest.insertSlot();
+    if (dest.inserted) {
+      dest.values[ds] = n;
+      this.markDirty(f);
+      return;
+    }
+    // Link the new path after the head; the decision may move it to the front.
+    const head = dest.values[ds]!;
+    nodes.next[n] = nodes.next[head]!;
+    nodes.next[head] = n;
+    this.decideAt(f, ds);
+  }
+
+  private remove(peer: number, f: number, pathId: number): boolean {
+    const ps = this.state(peer);
+    if (!ps.peer.addPathReceive.has(f + 1)) pathId = 0;
+    const adj = this.adjKey(ps, f, pathId);
+    const n = adj.remove();
+    if (n < 0) return false;
+    this.unlink(f, n);
+    return true;
+  }
+
+  /** Removes path `n` from its prefix (key in `this.words`), frees it, and re-decides. */
+  private unlink(f: number, n: number): void {
+    const nodes = this.nodes;
+    const dest = this.destKey(f);
+    const ds = dest.find();
+    const head = dest.values[ds]!;
+    this.attributes.release(nodes.attr[n]!);
+    if (head === n && nodes.next[n]! < 0) {
+      dest.removeSlot(ds);
+      nodes.free(n);
+      this.markDirty(f);
+      return;
+    }
+    if (head === n) dest.values[ds] = nodes.next[n]!;
+    else {
+      let p = head;
+      while (nodes.next[p] !== n) p = nodes.next[p]!;
+      nodes.next[p] = nodes.next[n]!;
+    }
+    nodes.free(n);
+    // Removing a loser cannot change the winner of the set elimination, but it can in the
+    // pairwise (non-deterministic MED) mode, so decide again either way.
+    this.decideAt(f, ds);
+  }
+
+  private decide(f: number): void {
+    const dest = this.destKey(f);
+    this.decideAt(f, dest.find());
+  }
+
+  /** Re-runs the decision for the prefix in `dest` slot `ds` and puts the best path first. */
+  private decideAt(f: number, ds: number): void {
+    this.markDirty(f);
+    const dest = this.families[f]!.dest;
+    const nodes = this.nodes;
+    const head = dest.values[ds]!;
+    if (nodes.next[head]! < 0) return;
+    const cands = this.candidatesFrom(head);
+    const { best } = selectBest(cands, this.options);
+    if (best === undefined) return;
+    const b = (best as Candidate & { node: number }).node;
+    if (b === head) return;
+    let p = head;
+    while (nodes.next[p] !== b) p = nodes.next[p]!;
+    nodes.next[p] = nodes.next[b]!;
+    nodes.next[b] = head;
+    dest.values[ds] = b;
+  }
+
+  private markDirty(f: number): void {
+    const pending = this.families[f]!.pending;
+    pending.scratch.set(this.words.subarray(0, pending.width));
+    const slot = pending.insertSlot();
+    if (pending.inserted) pending.values[slot] = 0;
+  }
+
+  /** Eligibility code of set `id` (0 eligible; see REASONS) and its IGP cost, cached per epoch. */
+  private eligibility(id: number, peerKind: Peer['kind']): number {
+    const e = this.attributes.entry(id);
+    if (e.igpEpoch !== this.epoch) {
+      const a = e.attributes;
+      let code = 0;
+      let cost = 0;
+      if (a.originatorId !== undefined && a.originatorId >>> 0 === this.options.routerId >>> 0) code = 3;
+      else if (a.clusterList.some((c) => c >>> 0 === this.clusterId)) code = 4;
+      else if (a.asPath.some((s) => s.asns.includes(this.options.localAsn))) code = 2;
+      else if (this.resolver !== undefined) {
+        const c = this.resolver(a.nextHop);
+        if (c === undefined) code = 1;
+        else cost = c;
+      }
+      e.igpEpoch = this.epoch;
+      e.igpCost = code === 0 ? cost : -code;
+    }
+    const c = e.igpCost;
+    if (c >= 0) return 0;
+    // Locally originated routes are ours: loop checks do not apply, reachability does.
+    if (peerKind === 'local' && c !== -1) return 0;
+    return -c;
+  }
+
+  private candidateOf(n: number): Candidate & { node: number; route: RibRoute } {
+    const nodes = this.nodes;
+    const peer = this.peers[nodes.peer[n]!]!.peer;
+    const attrs = this.attributes.get(nodes.attr[n]!);
+    const code = this.eligibility(attrs.id, peer.kind);
+    const igp = this.attributes.entry(attrs.id).igpCost;
+    const route: RibRoute = {
+      peer,
+      pathId: nodes.pathId[n]!,
+      attributes: attrs,
+      stale: (nodes.flags[n]! & PATH_STALE) !== 0,
+    };
+    const reason = REASONS[code];
+    return {
+      peer,
+      pathId: route.pathId,
+      attributes: attrs,
+      igpCost: igp < 0 ? 0 : igp,
+      ...(reason !== undefined ? { ineligible: reason } : {}),
+      node: n,
+      route,
+    };
+  }
+
+  private candidatesFrom(head: number): (Candidate & { node: number; route: RibRoute })[] {
+    const out: (Candidate & { node: number; route: RibRoute })[] = [];
+    for (let n = head; n >= 0; n = this.nodes.next[n]!) out.push(this.candidateOf(n));
+    return out;
+  }
+
+  private routeOf(n: number): RibRoute {
+    return this.candidateOf(n).route;
+  }
+
+  // ---------------------------------------------------------------- graceful restart
+
+  /** Marks every path from `peer` in the given families (AFI 1, 2) stale (session lost). */
+  markStale(peer: number, afis: readonly number[] = [1, 2]): number {
+    const ps = this.state(peer);
+    let count = 0;
+    for (const afi of afis) {
+      ps.adjIn[afi - 1]!.forEach((_slot, n) => {
+        this.nodes.flags[n] = this.nodes.flags[n]! | PATH_STALE;
+        count++;
+      });
+    }
+    return count;
+  }
+
+  /** Withdraws the paths from `peer` still stale in family `afi`; returns how many. */
+  sweepStale(peer: number, afi: number): number {
+    return this.withdrawWhere(peer, afi - 1, (n) => (this.nodes.flags[n]! & PATH_STALE) !== 0);
+  }
+
+  /** Withdraws every path from `peer` (session down without graceful restart). */
+  peerDown(peer: number): number {
+    let count = 0;
+    for (const f of [0, 1]) {
+      count += this.withdrawWhere(peer, f, () => true);
+      this.state(peer).adjIn[f]!.clear(64);
+    }
+    return count;
+  }
+
+  private withdrawWhere(peer: number, f: number, pick: (n: number) => boolean): number {
+    const adj = this.state(peer).adjIn[f]!;
+    const width = this.families[f]!.width;
+    const victims: number[] = [];
+    adj.forEach((slot, n) => {
+      if (pick(n)) victims.push(slot);
+    });
+    // Copy the keys first: removing from the table moves entries between slots.
+    const keys = new Uint32Array(victims.length * adj.width);
+    victims.forEach((slot, i) => adj.keyAt(slot, keys, i * adj.width));
+    for (let i = 0; i < victims.length; i++) {
+      for (let w = 0; w < width; w++) this.words[w] = keys[i * adj.width + w]!;
+      adj.scratch.set(keys.subarray(i * adj.width, (i + 1) * adj.width));
+      const n = adj.remove();
+      if (n >= 0) this.unlink(f, n);
+    }
+    return victims.length;
+  }
+
+  // ---------------------------------------------------------------- next hops
+
+  /** Re-resolves every next hop (the IGP changed) and re-decides every prefix. */
+  nextHopsChanged(): void {
+    this.epoch++;
+    for (const f of [0, 1]) {
+      const fam = this.families[f]!;
+      const slots: number[] = [];
+      fam.dest.forEach((slot, head) => {
+        slots.push(slot);
+        void head;
+      });
+      for (const slot of slots) {
+        fam.dest.keyAt(slot, this.words);
+        this.decideAt(f, slot);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- changes
+
+  /** Number of prefixes changed since the last flush. */
+  get pendingChanges(): number {
+    return this.families[0].pending.size + this.families[1].pending.size;
+  }
+
+  /** Returns the prefixes changed since the last flush, with their best paths, and notifies subscribers. */
+  flush(): LocRibChange[] {
+    const changes: LocRibChange[] = [];
+    for (const f of [0, 1]) {
+      const fam = this.families[f]!;
+      const pending = fam.pending;
+      if (pending.size === 0) continue;
+      const keys = new Uint32Array(pending.size * fam.width);
+      let i = 0;
+      pending.forEach((slot) => {
+        pending.keyAt(slot, keys, i * fam.width);
+        i++;
+      });
+      pending.clear(1024);
+      for (let k = 0; k < i; k++) {
+        const words = keys.subarray(k * fam.width, (k + 1) * fam.width);
+        fam.dest.scratch.set(words);
+        const head = fam.dest.get();
+        changes.push({
+          prefix: wordsToPrefix(fam.afi, words),
+          best: head >= 0 ? this.bestOf(head) : undefined,
+        });
+      }
+    }
+    this.attributes.collect();
+    for (const l of this.listeners) l(changes);
+    return changes;
+  }
+
+  private bestOf(head: number): RibRoute | undefined {
+    const c = this.candidateOf(head);
+    return c.ineligible === undefined ? c.route : undefined;
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  private headOf(prefix: Prefix): number {
+    prefixToWords(prefix, this.words);
+    return this.destKey(prefix.afi - 1).get();
+  }
+
+  /** The best path of `prefix`, if it has a usable one. */
+  best(prefix: Prefix): RibRoute | undefined {
+    const head = this.headOf(prefix);
+    return head < 0 ? undefined : this.bestOf(head);
+  }
+
+  /** Every path of `prefix`, in chain order (best first). */
+  paths(prefix: Prefix): RibRoute[] {
+    const head = this.headOf(prefix);
+    return head < 0 ? [] : this.candidatesFrom(head).map((c) => c.route);
+  }
+
+  /** The eligible paths of `prefix`, best first (what ADD-PATH "best N" sends). */
+  ranked(prefix: Prefix): RibRoute[] {
+    const head = this.headOf(prefix);
+    if (head < 0) return [];
+    const cands = this.candidatesFrom(head);
+    return rankCandidates(cands, this.options).map((c) => (c as (typeof cands)[number]).route);
+  }
+
+  /** The multipath (ECMP) set of `prefix`, best first (just the best without the option). */
+  multipath(prefix: Prefix): RibRoute[] {
+    const head = this.headOf(prefix);
+    if (head < 0) return [];
+    const cands = this.candidatesFrom(head);
+    return selectMultipath(cands, this.options).map((c) => (c as (typeof cands)[number]).route);
+  }
+
+  /** Lists the candidates for `prefix` and, for each loser, the step at which it lost. */
+  explain(prefix: Prefix): Explanation {
+    const head = this.headOf(prefix);
+    const cands = head < 0 ? [] : this.candidatesFrom(head);
+    const lines = explainSelection(cands, this.options).map((e) => ({
+      ...e,
+      route: (e.candidate as (typeof cands)[number]).route,
+    }));
+    return { prefix, candidates: lines };
+  }
+
+  /** Number of prefixes in the Loc-RIB of family `afi` (with any path, usable or not). */
+  prefixCount(afi: number): number {
+    return this.families[afi - 1]!.dest.size;
+  }
+
+  /** Number of paths held (all peers, all families). */
+  get pathCount(): number {
+    return this.nodes.live;
+  }
+
+  /** Number of paths from `peer` in family `afi`. */
+  adjRibInCount(peer: number, afi: number): number {
+    return this.state(peer).adjIn[afi - 1]!.size;
+  }
+
+  /** Every prefix of family `afi` with its best path (prefixes without a usable path skipped). */
+  *locRib(afi: number): IterableIterator<{ readonly prefix: Prefix; readonly best: RibRoute }> {
+    const fam = this.families[afi - 1]!;
+    const entries: [Uint32Array, number][] = [];
+    fam.dest.forEach((slot, head) => {
+      const k = new Uint32Array(fam.width);
+      fam.dest.keyAt(slot, k);
+      entries.push([k, head]);
+    });
+    for (const [k, head] of entries) {
+      const best = this.bestOf(head);
+      if (best !== undefined) yield { prefix: wordsToPrefix(fam.afi, k), best };
+    }
+  }
+
+  /** Every path from `peer` in family `afi`. */
+  *adjRibIn(peer: number, afi: number): IterableIterator<{ readonly prefix: Prefix; readonly route: RibRoute }> {
+    const adj = this.state(peer).adjIn[afi - 1]!;
+    const entries: [Uint32Array, number][] = [];
+    adj.forEach((slot, n) => {
+      const k = new Uint32Array(adj.width);
+      adj.keyAt(slot, k);
+      entries.push([k, n]);
+    });
+    for (const [k, n] of entries) yield { prefix: wordsToPrefix(afi, k), route: this.routeOf(n) };
+  }
+
+  /** Bytes held by the typed-array storage (tables and path records, not attribute sets). */
+  get storageBytes(): number {
+    let n = this.nodes.byteLength;
+    for (const fam of this.families) n += fam.dest.byteLength + fam.pending.byteLength;
+    for (const ps of this.peers) if (ps) n += ps.adjIn[0].byteLength + ps.adjIn[1].byteLength;
+    return n;
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Child processes for the interop harness: daemons run in their own process group (so that
+ * stopping one also stops whatever it forked, such as ExaBGP's API helpers), their output goes
+ * to a log file in the daemon's temp directory, and every group still alive when the test
+ * process exits is killed synchronously from an `exit` hook, so a crashed or timed-out test
+ * never leaves a daemon listening on loopback.
+ *
+ * @module
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const pgid of liveGroups) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+/** A running daemon process (the leader of its own process group). */
+export interface DaemonProcess {
+  /** The child's pid, which is also its process group id. */
+  readonly pid: number;
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  readonly exited: Promise<number | string>;
+  /** Whether the process has exited. */
+  hasExited(): boolean;
+  /**
+   * Stops the whole process group: SIGTERM, then SIGKILL after `graceMs`. Idempotent.
+   *
+   * @param graceMs - how long to wait for a clean exit before SIGKILL
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Spawns a daemon in a new process group with stdout and stderr appended to `logFile`.
+ *
+ * @param command - executable
+ * @param args - arguments
+ * @param options - log file, environment, working directory
+ * @returns the running process
+ */
+export function spawnDaemon(
+  command: string,
+  args: readonly string[],
+  options: { logFile: string; env?: NodeJS.ProcessEnv; cwd?: string },
+): DaemonProcess {
+  installExitHook();
+  const out = openSync(options.logFile, 'a');
+  const child: ChildProcess = spawn(command, args, {
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not spawn ${command}`);
+  liveGroups.add(pid);
+  let done = false;
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => {
+      done = true;
+      resolve(code ?? signal ?? 'unknown');
+    });
+    child.once('error', (err) => {
+      done = true;
+      resolve(`spawn error: ${err.message}`);
+    });
+  });
+  const killGroup = (signal: NodeJS.Signals): void => {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // the group is empty
+    }
+  };
+  let stopping: Promise<void> | undefined;
+  return {
+    pid,
+    exited,
+    hasExited: () => done,
+    stop(graceMs = 3000) {
+      stopping ??= (async () => {
+        killGroup('SIGTERM');
+        const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs));
+        if ((await Promise.race([exited, timer])) === 'timeout') killGroup('SIGKILL');
+        // Helpers forked by the daemon may outlive it; the group kill reaches them too.
+        killGroup('SIGKILL');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))]);
+        liveGroups.delete(pid);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Result of {@link run}. */
+export interface RunResult {
+  /** Exit code (non-zero codes do not throw). */
+  readonly code: number;
+  /** Standard output. */
+  readonly stdout: string;
+  /** Standard error. */
+  readonly stderr: string;
+}
+
+/**
+ * Runs a short control command (gobgp, birdc, vtysh) with a timeout; never throws for a
+ * non-zero exit, so callers can poll a daemon that is still starting.
+ *
+ * @param command - executable
+ * @param args - arguments
+ * @param timeoutMs - kill the command after this long
+ * @returns exit code and output
+ */
+export function run(command: string, args: readonly string[], timeoutMs = 10_000): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr: err && !stderr ? err.message : stderr });
+      },
+    );
+  });
+}
+
+/** Options of {@link waitFor}. */
+export interface WaitOptions {
+  /** Give up after this long (default 20 s). */
+  readonly timeoutMs?: number;
+  /** Poll interval (default 200 ms). */
+  readonly intervalMs?: number;
+  /** What is awaited, for the timeout message. */
+  readonly what?: string;
+}
+
+/**
+ * Polls `probe` until it returns a value other than `undefined`/`false`, and returns that value.
+ * Exceptions from the probe count as "not yet". Rejects after the timeout with the last
+ * exception or result in the message, so failures say what was being waited for.
+ *
+ * @param probe - returns the awaited value, or undefined/false when not there yet
+ * @param options - timeout, interval, description
+ * @returns the probe's first truthy value
+ */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  options: WaitOptions = {},
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const intervalMs = options.intervalMs ?? 200;
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v as T;
+      last = v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() >= deadline) {
+      const detail = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.what ?? 'condition'} (last: ${detail})`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
