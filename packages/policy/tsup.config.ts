@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    'cli/bgp-policy': 'src/cli/bgp-policy.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -27,12 +27,15 @@ function buildAddon() {
     warn('libbpf not found by pkg-config (install libbpf-dev and pkg-config)');
     return false;
   }
-  let gyp;
-  try {
-    gyp = createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js');
-  } catch {
-    warn('node-gyp is not installed (it is a devDependency of @bgp/ebpf)');
-    return false;
+  // Inside an npm lifecycle script npm names its own bundled node-gyp; else the devDependency.
+  let gyp = process.env.npm_config_node_gyp;
+  if (!gyp || !existsSync(gyp)) {
+    try {
+      gyp = createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js');
+    } catch {
+      warn('node-gyp is not installed (it is a devDependency of @bgp/ebpf)');
+      return false;
+    }
   }
   const args = [gyp, 'rebuild', `--directory=${native}`];
   // Distribution builds of Node ship their headers in <prefix>/include/node: use them instead of

@@ -7,7 +7,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { addonStatus, BpfMap, BpfMapType, ensureBpffs, isBpfError, nativePaths } from '../src/index.js';
+import {
+  addonStatus,
+  BpfMap,
+  BpfMapType,
+  ensureBpffs,
+  isBpfError,
+  nativePaths,
+} from '../src/index.js';
 
 const LOCK = '/tmp/bgp-ebpf-build.lock';
 
@@ -76,10 +83,12 @@ export const netnsSkip: string | undefined = (() => {
   if (!existsSync(nativePaths.blackholeObject)) {
     return `XDP object not built (${nativePaths.blackholeObject}): needs clang`;
   }
-  if (spawnSync('ip', ['-V'], { stdio: 'ignore' }).status !== 0) return 'iproute2 (ip) is not installed';
+  if (spawnSync('ip', ['-V'], { stdio: 'ignore' }).status !== 0)
+    return 'iproute2 (ip) is not installed';
   const name = `bgpt-probe-${randomBytes(3).toString('hex')}`;
   const r = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
-  if (r.status !== 0) return `ip netns add failed (needs CAP_SYS_ADMIN and CAP_NET_ADMIN): ${r.stderr}`;
+  if (r.status !== 0)
+    return `ip netns add failed (needs CAP_SYS_ADMIN and CAP_NET_ADMIN): ${r.stderr}`;
   spawnSync('ip', ['netns', 'del', name]);
   return undefined;
 })();
@@ -127,7 +136,16 @@ export function bpftoolDump(id: number): Map<string, Uint8Array> {
 export function bpftoolLookup(id: number, key: Uint8Array): Uint8Array | undefined {
   const r = spawnSync(
     'bpftool',
-    ['-j', 'map', 'lookup', 'id', String(id), 'key', 'hex', ...[...key].map((b) => b.toString(16).padStart(2, '0'))],
+    [
+      '-j',
+      'map',
+      'lookup',
+      'id',
+      String(id),
+      'key',
+      'hex',
+      ...[...key].map((b) => b.toString(16).padStart(2, '0')),
+    ],
     { encoding: 'utf8' },
   );
   // bpftool prints `null` for an absent key.

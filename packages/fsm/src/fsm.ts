@@ -17,12 +17,7 @@
  *
  * @module
  */
-import {
-  CeaseSubcode,
-  ErrorCode,
-  FsmErrorSubcode,
-  type NotificationFields,
-} from '@bgp/wire';
+import { CeaseSubcode, ErrorCode, FsmErrorSubcode, type NotificationFields } from '@bgp/wire';
 import type { FsmAction, FsmEvent, SessionState } from './events.js';
 
 /**
@@ -174,7 +169,11 @@ function toIdle(a: SessionAttributes, config: FsmConfig, o: IdleOptions): Transi
   if (o.deleteRoutes) actions.push({ type: 'deleteRoutes' });
   actions.push({ type: 'releaseResources' }, { type: 'dropConnection' });
   const connectRetryCounter =
-    o.counter === 'reset' ? 0 : o.counter === 'increment' ? a.connectRetryCounter + 1 : a.connectRetryCounter;
+    o.counter === 'reset'
+      ? 0
+      : o.counter === 'increment'
+        ? a.connectRetryCounter + 1
+        : a.connectRetryCounter;
   let idleHoldTime = a.idleHoldTime;
   if (o.damp && config.allowAutomaticStart) {
     // Automatic restart after an error, delayed by IdleHoldTime; with damping the next delay
@@ -220,7 +219,11 @@ function sendOpen(a: SessionAttributes, config: FsmConfig, actions: FsmAction[])
 }
 
 /** A valid OPEN accepted: KEEPALIVE, then the negotiated timers (none if hold time is 0). */
-function acceptOpen(a: SessionAttributes, e: { holdTime: number; keepaliveTime: number }, actions: FsmAction[]): Transition {
+function acceptOpen(
+  a: SessionAttributes,
+  e: { holdTime: number; keepaliveTime: number },
+  actions: FsmAction[],
+): Transition {
   actions.push({ type: 'sendKeepalive' });
   if (e.holdTime !== 0) {
     actions.push(
@@ -322,15 +325,12 @@ function connect(a: SessionAttributes, e: FsmEvent, c: FsmConfig): Transition {
     case 'ManualStop':
       return toIdle(a, c, { counter: 'reset', damp: false, notification: null });
     case 'ConnectRetryTimer_Expires':
-      return stay(
-        { ...a, delayOpenTimerRunning: false },
-        [
-          { type: 'dropConnection' },
-          { type: 'startTimer', timer: 'ConnectRetryTimer', seconds: c.connectRetryTime },
-          { type: 'stopTimer', timer: 'DelayOpenTimer' },
-          { type: 'connect' },
-        ],
-      );
+      return stay({ ...a, delayOpenTimerRunning: false }, [
+        { type: 'dropConnection' },
+        { type: 'startTimer', timer: 'ConnectRetryTimer', seconds: c.connectRetryTime },
+        { type: 'stopTimer', timer: 'DelayOpenTimer' },
+        { type: 'connect' },
+      ]);
     case 'DelayOpenTimer_Expires':
       return sendOpen(a, c, [{ type: 'stopTimer', timer: 'ConnectRetryTimer' }]);
     case 'Tcp_CR_Acked':

@@ -11,9 +11,9 @@
  * @module
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { makePrefix, parseAddress, parsePrefix, type Prefix, prefixContains } from '@bgp/wire';
-import { setMinTtl, setTcpMd5, setTtl } from './sockopt.js';
+import { makePrefix, type Prefix, parseAddress, parsePrefix, prefixContains } from '@bgp/wire';
 import { rejectConnection } from './session.js';
+import { setMinTtl, setTcpMd5, setTtl } from './sockopt.js';
 import { BGP_PORT, TcpTransport, unmapAddress } from './tcp-transport.js';
 import type { Transport } from './transport.js';
 
@@ -81,9 +81,16 @@ export class Listener {
    * @param target - its session
    * @param options - `tcpMd5Password`: RFC 2385 key, installed on the listening socket
    */
-  addPeer(address: string, target: AcceptTarget, options: { readonly tcpMd5Password?: string } = {}): void {
+  addPeer(
+    address: string,
+    target: AcceptTarget,
+    options: { readonly tcpMd5Password?: string } = {},
+  ): void {
     const key = canonical(address);
-    this.peers.set(key, { target, ...(options.tcpMd5Password !== undefined ? { tcpMd5Password: options.tcpMd5Password } : {}) });
+    this.peers.set(key, {
+      target,
+      ...(options.tcpMd5Password !== undefined ? { tcpMd5Password: options.tcpMd5Password } : {}),
+    });
     if (this.server?.listening && options.tcpMd5Password !== undefined)
       setTcpMd5(this.server, address, options.tcpMd5Password);
   }

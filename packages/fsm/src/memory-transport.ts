@@ -42,7 +42,13 @@ export class MemoryTransport implements Transport {
   private readonly highWaterMark: number;
 
   /** @internal built by {@link createMemoryTransportPair} */
-  constructor(local: string, localPort: number, remote: string, remotePort: number, highWaterMark: number) {
+  constructor(
+    local: string,
+    localPort: number,
+    remote: string,
+    remotePort: number,
+    highWaterMark: number,
+  ) {
     this.localAddress = local;
     this.localPort = localPort;
     this.remoteAddress = remote;

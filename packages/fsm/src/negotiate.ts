@@ -11,24 +11,24 @@
  */
 import {
   AddPathMode,
-  AS_TRANS,
   Afi,
+  AS_TRANS,
   BGP_VERSION,
   BgpRole,
   type Capability,
   CapabilityCode,
   type CodecContext,
+  checkOptionalParameters,
   createContext,
   type FamilyKey,
   familyKey,
+  findCapability,
+  type OpenMessage,
   OpenMessageError,
   OpenMessageErrorSubcode,
-  type OpenMessage,
-  checkOptionalParameters,
-  findCapability,
   openAsn,
-  unsupportedCapabilityError,
   Safi,
+  unsupportedCapabilityError,
 } from '@bgp/wire';
 
 /** An address family. */
@@ -166,14 +166,26 @@ function u16(n: number): Uint8Array {
 export function localCapabilities(c: NegotiationConfig): Capability[] {
   const caps: Capability[] = [];
   for (const f of c.families ?? [IPV4_UNICAST])
-    caps.push({ code: CapabilityCode.MULTIPROTOCOL, name: 'MULTIPROTOCOL', afi: f.afi, safi: f.safi });
-  if (c.routeRefresh ?? true) caps.push({ code: CapabilityCode.ROUTE_REFRESH, name: 'ROUTE_REFRESH' });
+    caps.push({
+      code: CapabilityCode.MULTIPROTOCOL,
+      name: 'MULTIPROTOCOL',
+      afi: f.afi,
+      safi: f.safi,
+    });
+  if (c.routeRefresh ?? true)
+    caps.push({ code: CapabilityCode.ROUTE_REFRESH, name: 'ROUTE_REFRESH' });
   if (c.enhancedRouteRefresh ?? true)
     caps.push({ code: CapabilityCode.ENHANCED_ROUTE_REFRESH, name: 'ENHANCED_ROUTE_REFRESH' });
-  if (c.extendedMessage) caps.push({ code: CapabilityCode.EXTENDED_MESSAGE, name: 'EXTENDED_MESSAGE' });
+  if (c.extendedMessage)
+    caps.push({ code: CapabilityCode.EXTENDED_MESSAGE, name: 'EXTENDED_MESSAGE' });
   if (c.extendedNextHop?.length)
-    caps.push({ code: CapabilityCode.EXTENDED_NEXT_HOP, name: 'EXTENDED_NEXT_HOP', entries: c.extendedNextHop });
-  if (c.role !== undefined) caps.push({ code: CapabilityCode.BGP_ROLE, name: 'BGP_ROLE', role: c.role });
+    caps.push({
+      code: CapabilityCode.EXTENDED_NEXT_HOP,
+      name: 'EXTENDED_NEXT_HOP',
+      entries: c.extendedNextHop,
+    });
+  if (c.role !== undefined)
+    caps.push({ code: CapabilityCode.BGP_ROLE, name: 'BGP_ROLE', role: c.role });
   const gr = c.gracefulRestart;
   if (gr) {
     const forwarding = new Set((gr.forwardingFamilies ?? []).map((f) => familyKey(f.afi, f.safi)));
@@ -218,7 +230,10 @@ const ROLE_PEER: Readonly<Record<number, number>> = {
   [BgpRole.PEER]: BgpRole.PEER,
 };
 
-function capsOf<N extends Capability['name']>(open: OpenMessage, name: N): Extract<Capability, { name: N }>[] {
+function capsOf<N extends Capability['name']>(
+  open: OpenMessage,
+  name: N,
+): Extract<Capability, { name: N }>[] {
   return open.capabilities.filter((c) => c.name === name) as Extract<Capability, { name: N }>[];
 }
 
@@ -300,7 +315,12 @@ export function validateOpen(open: OpenMessage, c: NegotiationConfig): number {
     const ours = localCapabilities(c);
     throw unsupportedCapabilityError(
       missing.map(
-        (code): Capability => ours.find((cap) => cap.code === code) ?? { code, name: 'UNKNOWN', value: new Uint8Array(0) },
+        (code): Capability =>
+          ours.find((cap) => cap.code === code) ?? {
+            code,
+            name: 'UNKNOWN',
+            value: new Uint8Array(0),
+          },
       ),
     );
   }
@@ -350,8 +370,10 @@ export function negotiate(c: NegotiationConfig, open: OpenMessage): NegotiatedSe
     const peerMode = peerAddPath.get(key);
     if (!negotiatedKeys.has(key) || peerMode === undefined) continue;
     // RFC 7911 §4: we receive path identifiers when we said Receive and the peer said Send.
-    const receive = (f.mode & AddPathMode.RECEIVE) !== 0 && (peerMode & AddPathMode.SEND) !== 0 && peerMode <= 3;
-    const send = (f.mode & AddPathMode.SEND) !== 0 && (peerMode & AddPathMode.RECEIVE) !== 0 && peerMode <= 3;
+    const receive =
+      (f.mode & AddPathMode.RECEIVE) !== 0 && (peerMode & AddPathMode.SEND) !== 0 && peerMode <= 3;
+    const send =
+      (f.mode & AddPathMode.SEND) !== 0 && (peerMode & AddPathMode.RECEIVE) !== 0 && peerMode <= 3;
     if (receive || send) addPath.set(key, { receive, send });
   }
 
@@ -377,7 +399,9 @@ export function negotiate(c: NegotiationConfig, open: OpenMessage): NegotiatedSe
     (c.routeRefresh ?? true) &&
     (capsOf(open, 'ROUTE_REFRESH').length > 0 || capsOf(open, 'ROUTE_REFRESH_OLD').length > 0);
   const enhancedRouteRefresh =
-    routeRefresh && (c.enhancedRouteRefresh ?? true) && capsOf(open, 'ENHANCED_ROUTE_REFRESH').length > 0;
+    routeRefresh &&
+    (c.enhancedRouteRefresh ?? true) &&
+    capsOf(open, 'ENHANCED_ROUTE_REFRESH').length > 0;
 
   const peerGr = capsOf(open, 'GRACEFUL_RESTART')[0];
   const peerGracefulRestart: PeerGracefulRestart | undefined =
@@ -417,10 +441,17 @@ export function negotiate(c: NegotiationConfig, open: OpenMessage): NegotiatedSe
       ? {
           peerLongLivedGracefulRestart: peerLlgr.families
             .filter((f) => negotiatedKeys.has(familyKey(f.afi, f.safi)))
-            .map((f) => ({ afi: f.afi, safi: f.safi, forwardingState: f.forwardingState, staleTime: f.staleTime })),
+            .map((f) => ({
+              afi: f.afi,
+              safi: f.safi,
+              forwardingState: f.forwardingState,
+              staleTime: f.staleTime,
+            })),
         }
       : {}),
-    ...(c.role !== undefined && peerRole !== undefined ? { role: { local: c.role, peer: peerRole } } : {}),
+    ...(c.role !== undefined && peerRole !== undefined
+      ? { role: { local: c.role, peer: peerRole } }
+      : {}),
     ...(fqdn ? { peerHostname: fqdn.hostname } : {}),
     receiveContext: createContext({
       fourOctetAs,

@@ -14,7 +14,9 @@
  * @module
  */
 import {
+  type BgpMessage,
   CeaseSubcode,
+  type CodecContext,
   ceaseWithShutdownMessage,
   createNotification,
   createOpen,
@@ -22,14 +24,13 @@ import {
   DEFAULT_CONTEXT,
   decodeMessage,
   describeNotification,
+  ErrorCode,
   encodeMessage,
   endOfRib,
-  ErrorCode,
-  type BgpMessage,
-  type CodecContext,
-  familyKey,
   Framer,
+  familyKey,
   hardReset,
+  hardResetCause,
   isBgpError,
   isEndOfRib,
   KEEPALIVE,
@@ -56,6 +57,7 @@ import {
   type SessionAttributes,
   transition,
 } from './fsm.js';
+import { GracefulRestartTracker, retainsRoutes } from './graceful-restart.js';
 import {
   type Family,
   localCapabilities,
@@ -169,16 +171,7 @@ export class Session extends EventEmitter<SessionEvents> {
   /** Overrides the next IdleHoldTimer (max-prefix restart); null = no automatic restart. */
   private restartOverride: number | null | undefined;
   private readonly prefixWarned = new Set<number>();
-  private readonly gr = {
-    /** Families of the peer's routes held stale, with the timer that ends the wait. */
-    stale: new Set<number>(),
-    staleFamilies: new Map<number, Family>(),
-    restartTimer: undefined as TimerHandle | undefined,
-    staleTimer: undefined as TimerHandle | undefined,
-    /** Families whose End-of-RIB we still await as restarting speaker. */
-    deferring: undefined as Set<number> | undefined,
-    deferralTimer: undefined as TimerHandle | undefined,
-  };
+  private readonly gr: GracefulRestartTracker;
   private stableTimer: TimerHandle | undefined;
 
   /**
@@ -200,6 +193,12 @@ export class Session extends EventEmitter<SessionEvents> {
     this.log = createDebug(`bgp:fsm:${options.name ?? options.peerAddress}`);
     this.restarting = options.gracefulRestart?.restarting ?? false;
     this.primary = this.newConnection(initialAttributes(this.fsmConfig));
+    this.gr = new GracefulRestartTracker(
+      this.clock,
+      (event, ...args) => (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args),
+      options,
+      () => this.primary.attributes.state === 'Established',
+    );
   }
 
   /** Current state (of the connection that represents the session). */
@@ -231,7 +230,9 @@ export class Session extends EventEmitter<SessionEvents> {
   start(): void {
     this.started = true;
     this.dispatch(this.primary, {
-      type: this.fsmConfig.passiveTcpEstablishment ? 'ManualStart_with_PassiveTcpEstablishment' : 'ManualStart',
+      type: this.fsmConfig.passiveTcpEstablishment
+        ? 'ManualStart_with_PassiveTcpEstablishment'
+        : 'ManualStart',
     });
   }
 
@@ -242,7 +243,13 @@ export class Session extends EventEmitter<SessionEvents> {
    *   4 Administrative Reset); `graceful`: close TCP without a NOTIFICATION so that peers keep our
    *   routes for our restart (RFC 4724)
    */
-  stop(options: { readonly message?: string; readonly subcode?: number; readonly graceful?: boolean } = {}): void {
+  stop(
+    options: {
+      readonly message?: string;
+      readonly subcode?: number;
+      readonly graceful?: boolean;
+    } = {},
+  ): void {
     this.started = false;
     let n: NotificationFields | null;
     if (options.graceful) n = null;
@@ -256,7 +263,7 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     if (this.secondary) this.dispatch(this.secondary, { type: 'ManualStop', notification: n });
     this.dispatch(this.primary, { type: 'ManualStop', notification: n });
-    this.clearGracefulRestart('stopped');
+    this.gr.clear('stopped');
   }
 
   /** Stops everything at once without NOTIFICATION or events (process shutdown, tests). */
@@ -269,7 +276,7 @@ export class Session extends EventEmitter<SessionEvents> {
       c.transport?.destroy();
       c.transport = undefined;
     }
-    this.clearGracefulRestart(undefined);
+    this.gr.clear(undefined);
     if (this.stableTimer) this.clock.cancel(this.stableTimer);
     this.removeAllListeners();
   }
@@ -281,25 +288,32 @@ export class Session extends EventEmitter<SessionEvents> {
    */
   accept(transport: Transport): void {
     const p = this.primary;
-    if (!this.started || this.secondary) return this.reject(transport, CeaseSubcode.CONNECTION_REJECTED);
+    if (!this.started || this.secondary) {
+      this.reject(transport, CeaseSubcode.CONNECTION_REJECTED);
+      return;
+    }
     switch (p.attributes.state) {
       case 'Idle':
         // RFC 4271 §8.2.2: Idle refuses incoming connections.
-        return this.reject(transport, CeaseSubcode.CONNECTION_REJECTED);
+        this.reject(transport, CeaseSubcode.CONNECTION_REJECTED);
+        return;
       case 'Connect':
       case 'Active':
         if (!p.transport) {
           p.attempt++; // abandon our own pending connect: this one is here first
           this.attach(p, transport, 'incoming');
-          return this.dispatch(p, { type: 'TcpConnectionConfirmed' });
+          this.dispatch(p, { type: 'TcpConnectionConfirmed' });
+          return;
         }
         break;
       case 'OpenSent':
       case 'OpenConfirm':
         break;
       case 'Established':
-        if (!this.fsmConfig.collisionDetectEstablishedState)
-          return this.reject(transport, CeaseSubcode.CONNECTION_COLLISION_RESOLUTION);
+        if (!this.fsmConfig.collisionDetectEstablishedState) {
+          this.reject(transport, CeaseSubcode.CONNECTION_COLLISION_RESOLUTION);
+          return;
+        }
         break;
     }
     const s = this.newConnection({ ...initialAttributes(this.fsmConfig), state: 'Active' });
@@ -323,7 +337,10 @@ export class Session extends EventEmitter<SessionEvents> {
     if (c.attributes.holdTime !== 0) c.timers.start('KeepaliveTimer', c.attributes.keepaliveTime);
     if (r === 'overflow') {
       this.log('output queue overflow (%d bytes): Cease/Out of Resources', c.queue.totalBytes);
-      this.dispatch(c, { type: 'AutomaticStop', notification: cease(CeaseSubcode.OUT_OF_RESOURCES) });
+      this.dispatch(c, {
+        type: 'AutomaticStop',
+        notification: cease(CeaseSubcode.OUT_OF_RESOURCES),
+      });
       return false;
     }
     return r === 'ok';
@@ -340,14 +357,21 @@ export class Session extends EventEmitter<SessionEvents> {
    *
    * @throws Error when the session is not Established or the peer did not negotiate it
    */
-  sendRouteRefresh(afi: number, safi: number, subtype: number = RouteRefreshSubtype.NORMAL): boolean {
+  sendRouteRefresh(
+    afi: number,
+    safi: number,
+    subtype: number = RouteRefreshSubtype.NORMAL,
+  ): boolean {
     const c = this.primary;
     const n = c.negotiated;
-    if (c.attributes.state !== 'Established' || !c.queue || !n) throw new Error('session is not Established');
+    if (c.attributes.state !== 'Established' || !c.queue || !n)
+      throw new Error('session is not Established');
     if (!n.routeRefresh) throw new Error('route refresh was not negotiated');
     if (subtype !== RouteRefreshSubtype.NORMAL && !n.enhancedRouteRefresh)
       throw new Error('enhanced route refresh was not negotiated');
-    return c.queue.push(encodeMessage(createRouteRefresh(afi, safi, subtype), c.sendContext)) === 'ok';
+    return (
+      c.queue.push(encodeMessage(createRouteRefresh(afi, safi, subtype), c.sendContext)) === 'ok'
+    );
   }
 
   /**
@@ -368,13 +392,20 @@ export class Session extends EventEmitter<SessionEvents> {
     this.emit('prefix-limit:exceeded', { afi, safi, count, limit: lim.limit });
     // RFC 4486 §4: data is AFI (2), SAFI (1) and the upper bound (4).
     const data = Uint8Array.of(
-      afi >> 8, afi & 255, safi,
-      lim.limit >>> 24, (lim.limit >>> 16) & 255, (lim.limit >>> 8) & 255, lim.limit & 255,
+      afi >> 8,
+      afi & 255,
+      safi,
+      lim.limit >>> 24,
+      (lim.limit >>> 16) & 255,
+      (lim.limit >>> 8) & 255,
+      lim.limit & 255,
     );
     this.restartOverride = lim.restartTime ? lim.restartTime : null;
     this.dispatch(this.primary, {
       type: 'AutomaticStop',
-      notification: this.maybeHardReset(cease(CeaseSubcode.MAXIMUM_NUMBER_OF_PREFIXES_REACHED, data)),
+      notification: this.maybeHardReset(
+        cease(CeaseSubcode.MAXIMUM_NUMBER_OF_PREFIXES_REACHED, data),
+      ),
     });
   }
 
@@ -395,7 +426,14 @@ export class Session extends EventEmitter<SessionEvents> {
     const { next, actions } = transition(c.attributes, event, this.fsmConfig);
     c.attributes = next;
     if (from !== next.state || actions.length > 0)
-      this.log('%s %s: %s -> %s [%s]', c.direction ?? '-', event.type, from, next.state, actions.map((a) => a.type).join(' '));
+      this.log(
+        '%s %s: %s -> %s [%s]',
+        c.direction ?? '-',
+        event.type,
+        from,
+        next.state,
+        actions.map((a) => a.type).join(' '),
+      );
     for (const a of actions) this.perform(c, a);
     if (from !== next.state) this.stateChanged(c, from, event.type);
     c.notification = undefined;
@@ -455,7 +493,12 @@ export class Session extends EventEmitter<SessionEvents> {
     const attempt = ++c.attempt;
     connector().then(
       (t) => {
-        if (c.attempt !== attempt || c.transport || c !== this.primary || c.attributes.state !== 'Connect') {
+        if (
+          c.attempt !== attempt ||
+          c.transport ||
+          c !== this.primary ||
+          c.attributes.state !== 'Connect'
+        ) {
           t.destroy();
           return;
         }
@@ -540,23 +583,30 @@ export class Session extends EventEmitter<SessionEvents> {
       this.log('malformed message: %s', err.message);
       const type = bytes[18];
       // RFC 4271 §6.4: an error in a NOTIFICATION cannot be reported; the session just ends.
-      if (type === MessageType.NOTIFICATION) return this.dispatch(c, { type: 'NotifMsg' });
+      if (type === MessageType.NOTIFICATION) {
+        this.dispatch(c, { type: 'NotifMsg' });
+        return;
+      }
       const n = err.toNotification();
       const eventType =
         err.code === ErrorCode.MESSAGE_HEADER_ERROR
           ? 'BGPHeaderErr'
           : err.code === ErrorCode.OPEN_MESSAGE_ERROR || type === MessageType.OPEN
             ? 'BGPOpenMsgErr'
-            : err.code === ErrorCode.ROUTE_REFRESH_MESSAGE_ERROR || type === MessageType.ROUTE_REFRESH
+            : err.code === ErrorCode.ROUTE_REFRESH_MESSAGE_ERROR ||
+                type === MessageType.ROUTE_REFRESH
               ? 'RouteRefreshMsgErr'
               : 'UpdateMsgErr';
-      return this.dispatch(c, { type: eventType, notification: n });
+      this.dispatch(c, { type: eventType, notification: n });
+      return;
     }
     switch (msg.type) {
       case 'OPEN':
-        return this.open(c, msg);
+        this.open(c, msg);
+        return;
       case 'KEEPALIVE':
-        return this.dispatch(c, { type: 'KeepAliveMsg' });
+        this.dispatch(c, { type: 'KeepAliveMsg' });
+        return;
       case 'UPDATE':
       case 'ROUTE-REFRESH':
         c.current = { message: msg, bytes };
@@ -569,7 +619,8 @@ export class Session extends EventEmitter<SessionEvents> {
         const versionError =
           msg.code === ErrorCode.OPEN_MESSAGE_ERROR &&
           msg.subcode === OpenMessageErrorSubcode.UNSUPPORTED_VERSION_NUMBER;
-        return this.dispatch(c, { type: versionError ? 'NotifMsgVerErr' : 'NotifMsg' });
+        this.dispatch(c, { type: versionError ? 'NotifMsgVerErr' : 'NotifMsg' });
+        return;
       }
       default: {
         const never: never = msg;
@@ -580,10 +631,13 @@ export class Session extends EventEmitter<SessionEvents> {
 
   private open(c: Connection, open: OpenMessage): void {
     const s = c.attributes.state;
-    const expected = s === 'OpenSent' || ((s === 'Connect' || s === 'Active') && c.attributes.delayOpenTimerRunning);
+    const expected =
+      s === 'OpenSent' ||
+      ((s === 'Connect' || s === 'Active') && c.attributes.delayOpenTimerRunning);
     if (!expected) {
       // An OPEN the state machine does not expect: let it answer (FSM Error / fall to Idle).
-      return this.dispatch(c, { type: 'BGPOpen', holdTime: 0, keepaliveTime: 0 });
+      this.dispatch(c, { type: 'BGPOpen', holdTime: 0, keepaliveTime: 0 });
+      return;
     }
     let n: NegotiatedSession;
     try {
@@ -591,7 +645,8 @@ export class Session extends EventEmitter<SessionEvents> {
     } catch (err) {
       if (!isBgpError(err)) throw err;
       this.log('OPEN refused: %s', err.message);
-      return this.dispatch(c, { type: 'BGPOpenMsgErr', notification: err.toNotification() });
+      this.dispatch(c, { type: 'BGPOpenMsgErr', notification: err.toNotification() });
+      return;
     }
     c.negotiated = n;
     this.emit('open:received', { open, negotiated: n });
@@ -606,13 +661,18 @@ export class Session extends EventEmitter<SessionEvents> {
       ) {
         const keep = this.collisionWinner(n);
         this.log('connection collision: keeping the %s connection', keep);
-        if (c.direction !== keep) return this.dispatch(c, { type: 'OpenCollisionDump' });
+        if (c.direction !== keep) {
+          this.dispatch(c, { type: 'OpenCollisionDump' });
+          return;
+        }
         this.dispatch(other, { type: 'OpenCollisionDump' });
       }
     }
     c.receiveContext = n.receiveContext;
     c.sendContext = n.sendContext;
-    c.framer.maxMessageLength = n.extendedMessage ? MAX_EXTENDED_MESSAGE_LENGTH : MAX_MESSAGE_LENGTH;
+    c.framer.maxMessageLength = n.extendedMessage
+      ? MAX_EXTENDED_MESSAGE_LENGTH
+      : MAX_MESSAGE_LENGTH;
     this.dispatch(c, {
       type: c.attributes.delayOpenTimerRunning ? 'BGPOpen_with_DelayOpenTimer_running' : 'BGPOpen',
       holdTime: n.holdTime,
@@ -639,7 +699,7 @@ export class Session extends EventEmitter<SessionEvents> {
       const eor = isEndOfRib(m);
       if (eor) {
         this.emit('eor:received', eor);
-        this.endOfRibReceived(eor.afi, eor.safi);
+        this.gr.endOfRib(eor.afi, eor.safi);
         return;
       }
       this.emit('update:received', { update: m, bytes: cur.bytes });
@@ -654,7 +714,9 @@ export class Session extends EventEmitter<SessionEvents> {
 
   private negotiationConfig(): NegotiationConfig {
     const gr = this.options.gracefulRestart;
-    return gr ? { ...this.options, gracefulRestart: { ...gr, restarting: this.restarting } } : this.options;
+    return gr
+      ? { ...this.options, gracefulRestart: { ...gr, restarting: this.restarting } }
+      : this.options;
   }
 
   private sendOpen(c: Connection): void {
@@ -676,7 +738,9 @@ export class Session extends EventEmitter<SessionEvents> {
     // Whatever is still queued will never matter: the NOTIFICATION goes right after what the
     // transport already holds, and the connection closes behind it.
     c.queue.clear();
-    c.queue.pushControl(encodeMessage(createNotification(n.code, n.subcode, n.data), c.sendContext));
+    c.queue.pushControl(
+      encodeMessage(createNotification(n.code, n.subcode, n.data), c.sendContext),
+    );
     this.emit('notification:sent', notificationEvent(n));
   }
 
@@ -700,7 +764,11 @@ export class Session extends EventEmitter<SessionEvents> {
     } else if (to === 'Idle') {
       if (c === this.secondary) {
         this.secondary = undefined;
-      } else if (c === this.primary && this.secondary && this.secondary.attributes.state !== 'Idle') {
+      } else if (
+        c === this.primary &&
+        this.secondary &&
+        this.secondary.attributes.state !== 'Idle'
+      ) {
         c.timers.stopAll();
         this.promote(this.secondary);
         this.secondary = undefined;
@@ -723,7 +791,10 @@ export class Session extends EventEmitter<SessionEvents> {
 
   /** Drops a connection made redundant by the other reaching Established. */
   private discard(c: Connection): void {
-    if (c.transport && (c.attributes.state === 'OpenSent' || c.attributes.state === 'OpenConfirm')) {
+    if (
+      c.transport &&
+      (c.attributes.state === 'OpenSent' || c.attributes.state === 'OpenConfirm')
+    ) {
       this.dispatch(c, { type: 'OpenCollisionDump' });
     }
     c.timers.stopAll();
@@ -741,122 +812,33 @@ export class Session extends EventEmitter<SessionEvents> {
       if (this.primary === c && c.attributes.state === 'Established')
         c.attributes = resetDamping(c.attributes, this.fsmConfig);
     });
-    this.peerReestablished(n);
-    if (this.restarting) {
-      // RFC 4724 §4.1: we restarted; defer selection until End-of-RIB from the peer or the timer.
-      this.restarting = false;
-      this.gr.deferring = new Set(n.families.map((f) => familyKey(f.afi, f.safi)));
-      this.gr.deferralTimer = this.clock.setTimer((this.options.selectionDeferralTime ?? 360) * 1000, () => {
-        this.gr.deferralTimer = undefined;
-        if (this.gr.deferring) {
-          this.gr.deferring = undefined;
-          this.emit('gr:deferral-end', { reason: 'deferral-timer-expired' });
-        }
-      });
-      if (this.gr.deferring.size === 0) this.endDeferral();
-    }
-  }
-
-  private endDeferral(): void {
-    this.gr.deferring = undefined;
-    if (this.gr.deferralTimer) this.clock.cancel(this.gr.deferralTimer);
-    this.gr.deferralTimer = undefined;
-    this.emit('gr:deferral-end', { reason: 'end-of-rib' });
+    const restarting = this.restarting;
+    // Only the first session after our restart carries the R bit.
+    this.restarting = false;
+    this.gr.established(n, restarting);
   }
 
   private sessionDown(c: Connection, event: FsmEventType): void {
     if (this.stableTimer) this.clock.cancel(this.stableTimer);
     this.stableTimer = undefined;
-    if (this.gr.deferring) this.endDeferralSilently();
     const peerGr = c.negotiated?.peerGracefulRestart;
     const exchanged = c.notification;
-    // RFC 4724 §4.2: keep the routes when the session ends without a NOTIFICATION; RFC 8538 §4:
-    // also after one when the N bit was negotiated, unless it is a Hard Reset.
-    const retainRoutes =
-      peerGr !== undefined &&
-      event !== 'ManualStop' &&
-      (exchanged === undefined ||
-        (peerGr.notification &&
-          !(exchanged.n.code === ErrorCode.CEASE && exchanged.n.subcode === CeaseSubcode.HARD_RESET)));
+    const retainRoutes = retainsRoutes(peerGr, event, exchanged?.n);
     const down: SessionDownEvent = {
       reason: event,
       retainRoutes,
-      ...(exchanged ? { notification: exchanged.n, notificationDirection: exchanged.direction } : {}),
+      ...(exchanged
+        ? { notification: exchanged.n, notificationDirection: exchanged.direction }
+        : {}),
     };
     this.emit('session:down', down);
-    if (!retainRoutes || !peerGr) return;
-    for (const f of peerGr.families) {
-      const k = familyKey(f.afi, f.safi);
-      this.gr.stale.add(k);
-      this.gr.staleFamilies.set(k, { afi: f.afi, safi: f.safi });
-    }
-    this.emit('peer:gr-start', { restartTime: peerGr.restartTime, families: peerGr.families });
-    if (this.gr.restartTimer) this.clock.cancel(this.gr.restartTimer);
-    this.gr.restartTimer = this.clock.setTimer(peerGr.restartTime * 1000, () => {
-      this.gr.restartTimer = undefined;
-      if (this.primary.attributes.state !== 'Established') this.flushStale([...this.gr.stale], 'restart-timer-expired');
-    });
-  }
-
-  private endDeferralSilently(): void {
-    this.gr.deferring = undefined;
-    if (this.gr.deferralTimer) this.clock.cancel(this.gr.deferralTimer);
-    this.gr.deferralTimer = undefined;
-  }
-
-  /** RFC 4724 §4.2 on re-establishment: families the peer no longer preserves are flushed now. */
-  private peerReestablished(n: NegotiatedSession): void {
-    if (this.gr.restartTimer) this.clock.cancel(this.gr.restartTimer);
-    this.gr.restartTimer = undefined;
-    if (this.gr.stale.size === 0) return;
-    const preserved = new Set(
-      (n.peerGracefulRestart?.families ?? []).filter((f) => f.forwardingState).map((f) => familyKey(f.afi, f.safi)),
-    );
-    const lost = [...this.gr.stale].filter((k) => !preserved.has(k));
-    if (lost.length > 0) this.flushStale(lost, 'forwarding-state-lost');
-    if (this.gr.stale.size === 0) return;
-    if (this.gr.staleTimer) this.clock.cancel(this.gr.staleTimer);
-    this.gr.staleTimer = this.clock.setTimer((this.options.staleRoutesTime ?? 360) * 1000, () => {
-      this.gr.staleTimer = undefined;
-      if (this.gr.stale.size > 0) this.flushStale([...this.gr.stale], 'stale-timer-expired');
-    });
-  }
-
-  private endOfRibReceived(afi: number, safi: number): void {
-    const k = familyKey(afi, safi);
-    // The RIB sweeps on eor:received; we only stop tracking the family.
-    this.gr.stale.delete(k);
-    this.gr.staleFamilies.delete(k);
-    if (this.gr.stale.size === 0 && this.gr.staleTimer) {
-      this.clock.cancel(this.gr.staleTimer);
-      this.gr.staleTimer = undefined;
-    }
-    if (this.gr.deferring?.delete(k) && this.gr.deferring.size === 0) this.endDeferral();
-  }
-
-  private flushStale(keys: readonly number[], reason: Parameters<SessionEvents['peer:gr-flush']>[0]['reason']): void {
-    const families: Family[] = [];
-    for (const k of keys) {
-      const f = this.gr.staleFamilies.get(k);
-      if (f) families.push(f);
-      this.gr.stale.delete(k);
-      this.gr.staleFamilies.delete(k);
-    }
-    if (families.length > 0) this.emit('peer:gr-flush', { families, reason });
-  }
-
-  private clearGracefulRestart(reason: 'stopped' | undefined): void {
-    for (const t of [this.gr.restartTimer, this.gr.staleTimer, this.gr.deferralTimer]) if (t) this.clock.cancel(t);
-    this.gr.restartTimer = this.gr.staleTimer = this.gr.deferralTimer = undefined;
-    this.gr.deferring = undefined;
-    if (reason && this.gr.stale.size > 0) this.flushStale([...this.gr.stale], reason);
-    this.gr.stale.clear();
-    this.gr.staleFamilies.clear();
+    this.gr.sessionDown(peerGr, retainRoutes);
   }
 }
 
 function notificationEvent(n: NotificationFields) {
-  const text = shutdownMessage(n);
+  // RFC 8538: a Hard Reset carries the real Cease (and its shutdown text) inside.
+  const text = shutdownMessage(n) ?? shutdownMessage(hardResetCause(n) ?? n);
   return {
     notification: n,
     description: describeNotification(n),
@@ -871,8 +853,13 @@ function notificationEvent(n: NotificationFields) {
  * @param transport - the accepted connection
  * @param subcode - Cease subcode
  */
-export function rejectConnection(transport: Transport, subcode: number = CeaseSubcode.CONNECTION_REJECTED): void {
+export function rejectConnection(
+  transport: Transport,
+  subcode: number = CeaseSubcode.CONNECTION_REJECTED,
+): void {
   transport.attach({ data() {}, drain() {}, close() {} });
-  transport.write(encodeMessage(createNotification(ErrorCode.CEASE, subcode, EMPTY), DEFAULT_CONTEXT));
+  transport.write(
+    encodeMessage(createNotification(ErrorCode.CEASE, subcode, EMPTY), DEFAULT_CONTEXT),
+  );
   transport.end();
 }

@@ -24,6 +24,11 @@ export class TcpTransport implements Transport {
   /** @param socket - a connected socket */
   constructor(socket: Socket) {
     this.socket = socket;
+    // Captured now: Node forgets the endpoints once the socket is closed, logs need them after.
+    this.localAddress = unmapAddress(socket.localAddress ?? '');
+    this.localPort = socket.localPort ?? 0;
+    this.remoteAddress = unmapAddress(socket.remoteAddress ?? '');
+    this.remotePort = socket.remotePort ?? 0;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       if (this.handlers) this.handlers.data(chunk);
@@ -42,21 +47,13 @@ export class TcpTransport implements Transport {
   }
 
   /** Our address. */
-  get localAddress(): string {
-    return this.socket.localAddress ?? '';
-  }
+  readonly localAddress: string;
   /** Our port. */
-  get localPort(): number {
-    return this.socket.localPort ?? 0;
-  }
+  readonly localPort: number;
   /** The peer's address (IPv4-mapped IPv6 addresses are unwrapped). */
-  get remoteAddress(): string {
-    return unmapAddress(this.socket.remoteAddress ?? '');
-  }
+  readonly remoteAddress: string;
   /** The peer's port. */
-  get remotePort(): number {
-    return this.socket.remotePort ?? 0;
-  }
+  readonly remotePort: number;
   /** Bytes queued in Node's socket buffer. */
   get bufferedAmount(): number {
     return this.socket.writableLength;
@@ -131,7 +128,10 @@ export interface TcpConnectOptions {
  */
 export function connectTcp(options: TcpConnectOptions): Promise<TcpTransport> {
   return new Promise((resolve, reject) => {
-    const needsNative = options.tcpMd5Password !== undefined || options.ttl !== undefined || options.minTtl !== undefined;
+    const needsNative =
+      options.tcpMd5Password !== undefined ||
+      options.ttl !== undefined ||
+      options.minTtl !== undefined;
     let socket: Socket;
     try {
       socket = needsNative
@@ -179,7 +179,10 @@ export function tcpConnector(options: TcpConnectOptions): Connector {
 }
 
 /** Applies TTL/GTSM to an accepted socket (TCP-MD5 belongs on the listener, before the SYN). */
-export function applyAcceptedSocketOptions(socket: Socket, options: { ttl?: number; minTtl?: number }): void {
+export function applyAcceptedSocketOptions(
+  socket: Socket,
+  options: { ttl?: number; minTtl?: number },
+): void {
   if (options.ttl !== undefined) setTtl(socket, options.ttl);
   if (options.minTtl !== undefined) setMinTtl(socket, options.minTtl);
 }

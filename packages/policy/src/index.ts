@@ -52,3 +52,6 @@ export * from './resources/peering-policy.js';
 export * from './routes.js';
 export * from './selector.js';
 export * from './services.js';
+export * from './migrate/metallb.js';
+export * from './migrate/peering-policy.js';
+export * from './migrate/types.js';

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { makePrefix, type Prefix } from '@bgp/wire';
+import type { Prefix } from '@bgp/wire';
 
 /** Key width in words of a prefix of address family `afi` (1 or 2). */
 export function prefixWidth(afi: number): number {
@@ -60,5 +60,6 @@ export function wordsToPrefix(afi: number, words: Uint32Array, at = 0): Prefix {
     address[w * 4 + 2] = (v >>> 8) & 0xff;
     address[w * 4 + 3] = v & 0xff;
   }
-  return makePrefix(address, words[at + n]!);
+  // Key words never carry host bits, so no masking copy (makePrefix) is needed.
+  return { afi: afi === 1 ? 1 : 2, length: words[at + n]!, address };
 }

@@ -562,7 +562,8 @@ export class Rib {
         pending.keyAt(slot, keys, i * fam.width);
         i++;
       });
-      pending.clear(1024);
+      // Keep the capacity: the next batch is likely as large as this one.
+      pending.reset();
       for (let k = 0; k < i; k++) {
         const words = keys.subarray(k * fam.width, (k + 1) * fam.width);
         fam.dest.scratch.set(words);
@@ -579,8 +580,16 @@ export class Rib {
   }
 
   private bestOf(head: number): RibRoute | undefined {
-    const c = this.candidateOf(head);
-    return c.ineligible === undefined ? c.route : undefined;
+    const nodes = this.nodes;
+    const peer = this.peers[nodes.peer[head]!]!.peer;
+    const id = nodes.attr[head]!;
+    if (this.eligibility(id, peer.kind) !== 0) return undefined;
+    return {
+      peer,
+      pathId: nodes.pathId[head]!,
+      attributes: this.attributes.get(id),
+      stale: (nodes.flags[head]! & PATH_STALE) !== 0,
+    };
   }
 
   // ---------------------------------------------------------------- queries

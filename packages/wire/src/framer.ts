@@ -27,6 +27,10 @@ export interface FramerOptions {
 }
 
 const EMPTY = new Uint8Array(0);
+// Local copies: an imported binding may be a getter under some transpilers (see header.ts).
+const HEADER = HEADER_LENGTH;
+const validateMarker = checkMarker;
+const validateHeader = checkHeader;
 
 /**
  * Splits a byte stream into BGP messages.
@@ -55,7 +59,7 @@ export class Framer {
   /** Length field of the next message once its header is validated, else 0. */
   private pending = 0;
   /** Reused scratch for a header split across chunks (no per-message allocation). */
-  private readonly scratch = new Uint8Array(HEADER_LENGTH);
+  private readonly scratch = new Uint8Array(HEADER);
   /** The error that broke the stream, rethrown by every later call. */
   private failure: unknown = undefined;
 
@@ -87,7 +91,7 @@ export class Framer {
   next(): Uint8Array | undefined {
     if (this.failure !== undefined) throw this.failure;
     if (this.pending === 0) {
-      if (this.available < HEADER_LENGTH) return undefined;
+      if (this.available < HEADER) return undefined;
       this.pending = this.readHeader();
     }
     const length = this.pending;
@@ -139,15 +143,15 @@ export class Framer {
   private readHeader(): number {
     let buf = this.chunks[this.head]!;
     let at = this.offset;
-    if (buf.length - at < HEADER_LENGTH) {
+    if (buf.length - at < HEADER) {
       // The header straddles chunks: gather it into the reused scratch buffer.
       const s = this.scratch;
       let i = 0;
       let h = this.head;
       let o = this.offset;
-      while (i < HEADER_LENGTH) {
+      while (i < HEADER) {
         const c = this.chunks[h]!;
-        const take = Math.min(c.length - o, HEADER_LENGTH - i);
+        const take = Math.min(c.length - o, HEADER - i);
         s.set(c.subarray(o, o + take), i);
         i += take;
         h++;
@@ -157,9 +161,9 @@ export class Framer {
       at = 0;
     }
     try {
-      checkMarker(buf, at);
+      validateMarker(buf, at);
       const length = (buf[at + 16]! << 8) | buf[at + 17]!;
-      checkHeader(length, buf[at + 18]!, this.maxMessageLength);
+      validateHeader(length, buf[at + 18]!, this.maxMessageLength);
       return length;
     } catch (err) {
       this.failure = err;

@@ -90,6 +90,11 @@ const BY_CODE: readonly (MessageCodec | undefined)[] = (() => {
   return table;
 })();
 
+// Local copies of imports used per message (an import may be a getter under tsx/vite-node).
+const HEADER = HEADER_LENGTH;
+const validateMarker = checkMarker;
+const validateHeader = checkHeader;
+
 /** Largest message the context allows (RFC 8654). */
 function maxLength(ctx: CodecContext): number {
   return ctx.extendedMessage ? MAX_EXTENDED_MESSAGE_LENGTH : MAX_MESSAGE_LENGTH;
@@ -104,12 +109,11 @@ function maxLength(ctx: CodecContext): number {
  * @param ctx - negotiated options of the receiving direction
  */
 export function decodeMessage(bytes: Uint8Array, ctx: CodecContext): BgpMessage {
-  if (bytes.length < HEADER_LENGTH)
-    throw badMessageLength(bytes.length, 'fewer octets than a header');
-  checkMarker(bytes, 0);
+  if (bytes.length < HEADER) throw badMessageLength(bytes.length, 'fewer octets than a header');
+  validateMarker(bytes, 0);
   const length = (bytes[16]! << 8) | bytes[17]!;
   const type = bytes[18]!;
-  checkHeader(length, type, maxLength(ctx));
+  validateHeader(length, type, maxLength(ctx));
   if (length !== bytes.length) {
     throw badMessageLength(
       length,
@@ -117,7 +121,7 @@ export function decodeMessage(bytes: Uint8Array, ctx: CodecContext): BgpMessage 
     );
   }
   // checkHeader rejected unknown types, so the codec exists.
-  return BY_CODE[type]!.decode(bytes.subarray(HEADER_LENGTH), ctx, bytes);
+  return BY_CODE[type]!.decode(bytes.subarray(HEADER), ctx, bytes);
 }
 
 /**

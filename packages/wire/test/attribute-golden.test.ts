@@ -5,6 +5,8 @@
 import {
   AS4_CONTEXT,
   AttributeType,
+  attributeDescriptors,
+  attributeName,
   attributesForForwarding,
   type CodecContext,
   createContext,
@@ -334,6 +336,58 @@ describe('path attribute golden bytes', () => {
     ]) {
       expect(toHex(encodeExtendedCommunity(decodeExtendedCommunity(hex(b))))).toBe(b);
     }
+  });
+});
+
+describe('descriptor table', () => {
+  it('names every typed attribute as the IANA registry does, with its RFC 7606 outcome', () => {
+    const table = [...attributeDescriptors.values()].map((d) => [
+      d.typeCode,
+      d.name,
+      d.flags,
+      d.malformedAction,
+    ]);
+    for (const [code, name] of table) expect(attributeName(code as number)).toBe(name);
+    expect(Object.fromEntries(table.map(([, name, , action]) => [name, action]))).toEqual({
+      ORIGIN: 'withdraw',
+      AS_PATH: 'withdraw',
+      NEXT_HOP: 'withdraw',
+      MULTI_EXIT_DISC: 'withdraw',
+      LOCAL_PREF: 'withdraw',
+      ATOMIC_AGGREGATE: 'discard',
+      AGGREGATOR: 'discard',
+      COMMUNITIES: 'withdraw',
+      ORIGINATOR_ID: 'withdraw',
+      CLUSTER_LIST: 'withdraw',
+      MP_REACH_NLRI: 'reset',
+      MP_UNREACH_NLRI: 'reset',
+      EXTENDED_COMMUNITIES: 'withdraw',
+      AS4_PATH: 'discard',
+      AS4_AGGREGATOR: 'discard',
+      LARGE_COMMUNITY: 'withdraw',
+      OTC: 'withdraw',
+    });
+    expect(attributeName(250)).toBe('ATTR_250');
+  });
+});
+
+describe('extended next hop (RFC 8950)', () => {
+  // IPv6 unicast NLRI with a 4-octet (IPv4) next hop, as ExaBGP sends with "nexthop true".
+  const bytes = hex(
+    '80 0e 1a 00 02 01 04 aa aa aa aa 00 80 de ad be ef de ad be ef de ad be ef de ad be ef',
+  );
+  it('accepts an IPv4 next hop for IPv6 NLRI when the family negotiated it', () => {
+    const ctx = createContext({ extendedNextHop: new Set([familyKey(2, 1)]) });
+    const { attributes, problems } = decodeAttributes(bytes, ctx);
+    expect(problems).toEqual([]);
+    expect(findAttribute(attributes, AttributeType.MP_REACH_NLRI)?.value.nextHop).toEqual(
+      Uint8Array.of(0xaa, 0xaa, 0xaa, 0xaa),
+    );
+    expect(enc(attributes, ctx)).toBe(toHex(bytes));
+  });
+  it('rejects it otherwise (RFC 7606 §7.11: session reset)', () => {
+    const { problems } = decodeAttributes(bytes, DEFAULT_CONTEXT);
+    expect(problems.map((p) => [p.action, p.error.subcode])).toEqual([['reset', 9]]);
   });
 });
 

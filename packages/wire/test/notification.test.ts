@@ -139,6 +139,28 @@ describe('RFC 8538 Hard Reset', () => {
   });
 });
 
+describe('NOTIFICATIONs captured by tcpdump (corpus)', () => {
+  it('Hard Reset carrying Cease / Peer De-configured', () => {
+    const n = decodeMessage(hex(`${MARKER} 0017 03 0609 0603`), AS4_CONTEXT) as NotificationMessage;
+    const inner = hardResetCause(n)!;
+    expect([inner.code, inner.subcode, inner.data.length]).toEqual([6, 3, 0]);
+    expect(describeNotification(n)).toBe('CEASE/HARD_RESET (CEASE/PEER_DE_CONFIGURED)');
+  });
+  it('malformed Hard Reset (no inner code) still decodes', () => {
+    const n = decodeMessage(hex(`${MARKER} 0015 03 0609`), AS4_CONTEXT) as NotificationMessage;
+    expect([n.code, n.subcode, n.data.length]).toEqual([6, 9, 0]);
+    expect(hardResetCause(n)).toBeUndefined();
+  });
+  it('a 210-octet shutdown communication (over RFC 8203 128, within RFC 9003 255)', () => {
+    const ticket = '[TICKET-1-1438367390] software upgrade; Expected downtime for 2 hours;';
+    const text = ticket.repeat(3);
+    const bytes = hex(`${MARKER} 00e8 03 0602 d2 ${toHex(new TextEncoder().encode(text))}`);
+    const n = decodeMessage(bytes, AS4_CONTEXT) as NotificationMessage;
+    expect(shutdownMessage(n)).toBe(text);
+    expect(toHex(encodeMessage(ceaseWithShutdownMessage(2, text), AS4_CONTEXT))).toBe(toHex(bytes));
+  });
+});
+
 describe('NOTIFICATION names', () => {
   // IANA "BGP Error (Notification) Codes" and the subcode registries (RFC 4271, 4486, 6608,
   // 7313, 8538, 9234, 9384), current (non-deprecated) entries.

@@ -123,7 +123,6 @@ export function corpusUpdates(): CorpusUpdate[] {
       if (!file.endsWith('.hex') || file === 'decoding-fragments.hex') continue;
       const lines = readFileSync(join(CORPUS, dir.name, file), 'utf8').split('\n');
       let comments: string[] = [];
-      let headerDone = false;
       lines.forEach((line, i) => {
         if (line.startsWith('#')) {
           comments.push(line);
@@ -132,7 +131,6 @@ export function corpusUpdates(): CorpusUpdate[] {
         if (line.trim() === '') return;
         const block = comments.join('\n');
         comments = [];
-        headerDone = true;
         const last = block.split('\n').filter((l) => /type=/.test(l));
         const typeLine = last[last.length - 1] ?? '';
         if (!/type=UPDATE\b/.test(typeLine)) return;
@@ -147,7 +145,6 @@ export function corpusUpdates(): CorpusUpdate[] {
           ok,
         });
       });
-      void headerDone;
     }
   }
   return out;

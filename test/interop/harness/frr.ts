@@ -79,6 +79,52 @@ function received(v: unknown): boolean {
 }
 
 /**
+ * FRR prints non-ASCII bytes of a shutdown communication as `\xNN`; this restores the UTF-8 text.
+ *
+ * @param text - as FRR shows it
+ * @returns the text
+ */
+export function unescapeFrr(text: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    const m = /^\\x([0-9a-f]{2})/i.exec(text.slice(i, i + 4));
+    if (m) {
+      bytes.push(Number.parseInt(m[1] ?? '0', 16));
+      i += 4;
+    } else {
+      const cp = text.codePointAt(i) ?? 0;
+      const ch = String.fromCodePoint(cp);
+      bytes.push(...Buffer.from(ch, 'utf8'));
+      i += ch.length;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * The last NOTIFICATION for a neighbour in bgpd's log (`debug bgp neighbor-events`). FRR handles
+ * an incoming connection on a temporary peer record whose counters never reach the neighbour's
+ * JSON, so a NOTIFICATION exchanged before Established on such a connection is only in the log.
+ *
+ * @param log - bgpd's log
+ * @param address - the neighbour
+ * @returns the notification, if logged
+ */
+export function lastLoggedNotification(log: string, address: string): ReportedNotification | undefined {
+  let last: ReportedNotification | undefined;
+  const re = /%NOTIFICATION(?:\(Hard Reset\))?: (received from|sent to) neighbor (\S+) (\d+)\/(\d+)/g;
+  for (const m of log.matchAll(re)) {
+    if (m[2] !== address) continue;
+    last = {
+      direction: m[1] === 'sent to' ? 'sent' : 'received',
+      code: Number(m[3]),
+      subcode: Number(m[4]),
+    };
+  }
+  return last;
+}
+
+/**
  * Normalises one neighbour of `show bgp neighbors json`.
  *
  * @param address - the neighbour's address
@@ -113,7 +159,7 @@ export function parseFrrNeighbor(address: string, n: FrrNeighbor): PeerStatus {
       direction: /received/i.test(reason) ? 'received' : 'sent',
       code: Number.parseInt(cs.slice(0, 2), 16),
       subcode: Number.parseInt(cs.slice(2), 16),
-      ...(n.lastShutdownDescription ? { message: n.lastShutdownDescription } : {}),
+      ...(n.lastShutdownDescription ? { message: unescapeFrr(n.lastShutdownDescription) } : {}),
     };
   }
   return {
@@ -168,7 +214,10 @@ export class FrrDaemon extends DaemonBase {
     const gr = this.peerConfigs.find((p) => p.gracefulRestart)?.gracefulRestart;
     const lines = [
       `hostname frr-${this.routerId}`,
-      `log file ${join(this.dir, 'bgpd.log')} informational`,
+      `log file ${join(this.dir, 'bgpd.log')} debugging`,
+      // Session events (OPEN checks, NOTIFICATIONs with their codes) in the log, for assertions
+      // and for the failure output of tests.
+      'debug bgp neighbor-events',
       'route-map KEEP_NH permit 10',
       ' set ip next-hop unchanged',
       'exit',
@@ -281,9 +330,19 @@ export class FrrDaemon extends DaemonBase {
       string,
       FrrNeighbor
     >;
+    const log = this.log();
     return Object.entries(all)
       .filter(([k]) => /^[\d.:a-f]+$/i.test(k))
-      .map(([address, n]) => parseFrrNeighbor(address, n));
+      .map(([address, n]) => {
+        const status = parseFrrNeighbor(address, n);
+        const logged = lastLoggedNotification(log, address);
+        const fromJson = status.lastNotification;
+        if (!logged) return status;
+        // The log sees every connection; keep the JSON's shutdown text when it is the same one.
+        const same =
+          fromJson && fromJson.code === logged.code && fromJson.subcode === logged.subcode;
+        return { ...status, lastNotification: same ? { ...logged, ...fromJson } : logged };
+      });
   }
 
   /** @inheritdoc */

@@ -265,6 +265,10 @@ export class GobgpDaemon extends DaemonBase {
         router_id?: string;
         peer_asn?: number;
         remote_cap?: AnyCap[];
+        messages?: {
+          received?: { notification?: number | string };
+          sent?: { notification?: number | string };
+        };
       };
       timers?: { state?: { negotiated_hold_time?: number } };
     }>;
@@ -278,6 +282,10 @@ export class GobgpDaemon extends DaemonBase {
         routerId: n.state?.router_id,
         holdTime: established ? n.timers?.state?.negotiated_hold_time : undefined,
         remoteCapabilities: established ? capabilityNames(n.state?.remote_cap) : undefined,
+        notificationCounts: {
+          sent: Number(n.state?.messages?.sent?.notification ?? 0),
+          received: Number(n.state?.messages?.received?.notification ?? 0),
+        },
         raw: n,
       } satisfies PeerStatus;
     });

@@ -40,7 +40,7 @@ import type { BgpDaemon, DaemonConfig, DaemonKind, PeerStatus, ReceivedRoute } f
 export { BirdDaemon, parseBirdError, parseBirdProtocol, parseBirdRoutes } from './bird.js';
 export { defaultNextHop } from './daemon-base.js';
 export { ExabgpDaemon, shutdownCommunication } from './exabgp.js';
-export { FRR_BGPD, FrrDaemon, parseFrrNeighbor } from './frr.js';
+export { FRR_BGPD, FrrDaemon, lastLoggedNotification, parseFrrNeighbor, unescapeFrr } from './frr.js';
 export { GobgpDaemon, gobgpGracefulRestartTime } from './gobgp.js';
 export { allocateLoopbackAddress, allocatePort, assertLoopback } from './net.js';
 export { run, spawnDaemon, waitFor } from './process.js';

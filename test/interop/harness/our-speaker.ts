@@ -144,9 +144,10 @@ export class OurSpeaker {
       connector ? { connector } : {},
     );
     for (const name of RECORDED) {
-      this.session.on(name, (payload: unknown) =>
-        this.events.push({ name, payload, at: Date.now() }),
-      );
+      const record = (payload?: unknown): void => {
+        this.events.push({ name, payload, at: Date.now() });
+      };
+      (this.session.on as (n: string, fn: (p?: unknown) => void) => void)(name, record);
     }
     this.session.on('update:received', ({ update }) => {
       for (const w of update.withdrawn) this.routes.delete(formatPrefix(w.prefix));

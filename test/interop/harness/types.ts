@@ -97,6 +97,11 @@ export interface PeerStatus {
   readonly remoteCapabilities?: readonly string[];
   /** The last NOTIFICATION the daemon reports for this neighbour, if it reports one. */
   readonly lastNotification?: ReportedNotification;
+  /**
+   * NOTIFICATION counters, for daemons that count them but do not keep the last one (GoBGP
+   * records no code for a NOTIFICATION received before Established).
+   */
+  readonly notificationCounts?: { readonly sent: number; readonly received: number };
   /** The daemon's own record, for assertions the normalised fields do not cover. */
   readonly raw: unknown;
 }

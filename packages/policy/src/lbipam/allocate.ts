@@ -40,18 +40,24 @@ export const SHARING_CROSS_NAMESPACE_ANNOTATIONS = [
 /** The loadBalancerClass of Cilium's L2 announcer. */
 export const L2_LB_CLASS = 'io.cilium/l2-announcer';
 
-interface Svc {
+/** A Service as LB-IPAM sees it: its sharing annotations and requested addresses. */
+export interface LbServiceInfo {
+  /** The Service. */
   readonly svc: KubeService;
+  /** `namespace/name`. */
   readonly key: string;
+  /** Sharing key annotation, if any. */
   readonly sharingKey: string | undefined;
+  /** Namespaces it agrees to share with (`*` for all). */
   readonly crossNamespace: readonly string[];
+  /** Requested addresses (annotations and spec.loadBalancerIP), deduplicated. */
   readonly requested: readonly string[];
 }
 
 interface Holding {
   readonly range: IpRange;
   readonly ip: bigint;
-  readonly services: Svc[];
+  readonly services: LbServiceInfo[];
 }
 
 function annotation(svc: KubeService, names: readonly string[]): string | undefined {
@@ -62,7 +68,8 @@ function annotation(svc: KubeService, names: readonly string[]): string | undefi
   return undefined;
 }
 
-function describe(svc: KubeService): Svc {
+/** Reads a Service's LB-IPAM annotations. */
+export function lbServiceInfo(svc: KubeService): LbServiceInfo {
   const requested = [
     ...(annotation(svc, IPS_ANNOTATIONS)?.split(',') ?? []),
     ...(svc.loadBalancerIP ? [svc.loadBalancerIP] : []),
@@ -88,7 +95,7 @@ export function lbIpamServes(svc: KubeService, opts: LbIpamOptions = {}): boolea
   return false;
 }
 
-function allowsNamespace(s: Svc, ns: string): boolean {
+function allowsNamespace(s: LbServiceInfo, ns: string): boolean {
   return s.crossNamespace.includes('*') || s.crossNamespace.includes(ns);
 }
 
@@ -98,7 +105,7 @@ function allowsNamespace(s: Svc, ns: string): boolean {
  * differentiation); equal externalTrafficPolicy; and when both are Local, identical non-empty
  * pod selectors (so both resolve to the same backends).
  */
-export function canShare(a: Svc, b: Svc): boolean {
+export function canShare(a: LbServiceInfo, b: LbServiceInfo): boolean {
   if (a.sharingKey === undefined || a.sharingKey !== b.sharingKey) return false;
   const ns = a.svc.meta.namespace === b.svc.meta.namespace || (allowsNamespace(a, b.svc.meta.namespace) && allowsNamespace(b, a.svc.meta.namespace));
   if (!ns) return false;
@@ -165,11 +172,11 @@ export function allocateLbIps(cluster: Cluster, opts: LbIpamOptions = {}): LbIpa
   const pools = [...cluster.lbPools].sort((a, b) => a.meta.name.localeCompare(b.meta.name));
   const usable = (p: LoadBalancerIPPool): boolean => !conflictMsg.has(p.meta.name);
 
-  const services = cluster.services.filter((s) => lbIpamServes(s, opts)).map(describe);
+  const services = cluster.services.filter((s) => lbIpamServes(s, opts)).map(lbServiceInfo);
   const holdings = new Map<string, Holding>();
   const hkey = (isV6: boolean, ip: bigint): string => `${isV6 ? 6 : 4}:${ip}`;
   const held = new Map<string, Holding[]>();
-  const take = (s: Svc, range: IpRange, ip: bigint): void => {
+  const take = (s: LbServiceInfo, range: IpRange, ip: bigint): void => {
     const k = hkey(range.v6, ip);
     const h = holdings.get(k) ?? { range, ip, services: [] };
     h.services.push(s);
@@ -178,8 +185,8 @@ export function allocateLbIps(cluster: Cluster, opts: LbIpamOptions = {}): LbIpa
   };
   const containing = (isV6: boolean, ip: bigint): IpRange[] =>
     pools.filter(usable).flatMap((p) => rangesByPool.get(p.meta.name)!.filter((r) => r.v6 === isV6 && r.first <= ip && ip <= r.last));
-  const selectsSvc = (p: LoadBalancerIPPool, s: Svc): boolean => selects(p.serviceSelector, serviceLabels(s.svc), 'all');
-  const shareable = (s: Svc, h: Holding): boolean => h.services.every((o) => canShare(s, o));
+  const selectsSvc = (p: LoadBalancerIPPool, s: LbServiceInfo): boolean => selects(p.serviceSelector, serviceLabels(s.svc), 'all');
+  const shareable = (s: LbServiceInfo, h: Holding): boolean => h.services.every((o) => canShare(s, o));
 
   // Pass 1: keep still-valid addresses the Services already hold (stability).
   for (const s of [...services].sort((a, b) => a.key.localeCompare(b.key))) {

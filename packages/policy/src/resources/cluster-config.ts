@@ -111,7 +111,7 @@ export function parseClusterConfig(root: Rec, apiVersion: string): BgpClusterCon
       }
       const name = p.str('name', { required: true, minLength: 1, maxLength: 255 }) ?? '';
       const peerASN = p.int('peerASN', { min: 0, max: MAX_ASN, default: 0 }) ?? 0;
-      if (peerAddress === undefined && autoDiscovery === undefined) {
+      if (!p.has('peerAddress') && autoDiscovery === undefined && !p.has('autoDiscovery')) {
         // Cilium's NodeConfig CEL (main) requires one of them; without either no session can exist.
         p.reader.error(p.at('peerAddress'), 'one of peerAddress or autoDiscovery is required');
       }

@@ -18,11 +18,15 @@
 import { AttributeType } from '../iana.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
-import { type AttributeDescriptor, expectLength, OPTIONAL_TRANSITIVE } from './descriptor.js';
+import {
+  type AttributeDescriptor,
+  expectAttributeLength,
+  OPTIONAL_TRANSITIVE_FLAGS,
+} from './descriptor.js';
 import type { AggregatorAttribute, AggregatorValue, As4AggregatorAttribute } from './types.js';
 
 function decodeAggregator(r: Reader, asSize: 2 | 4, name: string): AggregatorValue {
-  expectLength(r, asSize + 4, name);
+  expectAttributeLength(r, asSize + 4, name);
   const asn = asSize === 4 ? r.u32() : r.u16();
   return { asn, address: r.bytes(4).slice() };
 }
@@ -37,7 +41,7 @@ function encodeAggregator(v: AggregatorValue, asSize: 2 | 4, w: Writer): void {
 export const aggregatorDescriptor: AttributeDescriptor<AggregatorAttribute> = {
   typeCode: AttributeType.AGGREGATOR,
   name: 'AGGREGATOR',
-  flags: OPTIONAL_TRANSITIVE,
+  flags: OPTIONAL_TRANSITIVE_FLAGS,
   malformedAction: 'discard',
   decode(r, ctx) {
     return decodeAggregator(r, ctx.fourOctetAs ? 4 : 2, 'AGGREGATOR');
@@ -51,7 +55,7 @@ export const aggregatorDescriptor: AttributeDescriptor<AggregatorAttribute> = {
 export const as4AggregatorDescriptor: AttributeDescriptor<As4AggregatorAttribute> = {
   typeCode: AttributeType.AS4_AGGREGATOR,
   name: 'AS4_AGGREGATOR',
-  flags: OPTIONAL_TRANSITIVE,
+  flags: OPTIONAL_TRANSITIVE_FLAGS,
   malformedAction: 'discard',
   decode(r) {
     return decodeAggregator(r, 4, 'AS4_AGGREGATOR');

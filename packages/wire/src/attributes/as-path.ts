@@ -23,7 +23,11 @@ import { UpdateMessageError } from '../errors.js';
 import { AttributeType, UpdateMessageErrorSubcode } from '../iana.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
-import { type AttributeDescriptor, OPTIONAL_TRANSITIVE, WELL_KNOWN } from './descriptor.js';
+import {
+  type AttributeDescriptor,
+  OPTIONAL_TRANSITIVE_FLAGS,
+  WELL_KNOWN_FLAGS,
+} from './descriptor.js';
 import type { As4PathAttribute, AsPathAttribute, AsPathSegment } from './types.js';
 
 function malformedPath(name: string, reason: string, subcode: number): UpdateMessageError {
@@ -87,7 +91,7 @@ function asSizeOf(ctx: CodecContext): 2 | 4 {
 export const asPathDescriptor: AttributeDescriptor<AsPathAttribute> = {
   typeCode: AttributeType.AS_PATH,
   name: 'AS_PATH',
-  flags: WELL_KNOWN,
+  flags: WELL_KNOWN_FLAGS,
   malformedAction: 'withdraw',
   decode(r, ctx) {
     return decodeAsPathSegments(
@@ -106,7 +110,7 @@ export const asPathDescriptor: AttributeDescriptor<AsPathAttribute> = {
 export const as4PathDescriptor: AttributeDescriptor<As4PathAttribute> = {
   typeCode: AttributeType.AS4_PATH,
   name: 'AS4_PATH',
-  flags: OPTIONAL_TRANSITIVE,
+  flags: OPTIONAL_TRANSITIVE_FLAGS,
   malformedAction: 'discard',
   decode(r) {
     return decodeAsPathSegments(

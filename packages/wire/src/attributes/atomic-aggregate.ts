@@ -6,17 +6,17 @@
  * @module
  */
 import { AttributeType } from '../iana.js';
-import { type AttributeDescriptor, expectLength, WELL_KNOWN } from './descriptor.js';
+import { type AttributeDescriptor, expectAttributeLength, WELL_KNOWN_FLAGS } from './descriptor.js';
 import type { AtomicAggregateAttribute } from './types.js';
 
 /** Descriptor of ATOMIC_AGGREGATE. */
 export const atomicAggregateDescriptor: AttributeDescriptor<AtomicAggregateAttribute> = {
   typeCode: AttributeType.ATOMIC_AGGREGATE,
   name: 'ATOMIC_AGGREGATE',
-  flags: WELL_KNOWN,
+  flags: WELL_KNOWN_FLAGS,
   malformedAction: 'discard',
   decode(r) {
-    expectLength(r, 0, 'ATOMIC_AGGREGATE');
+    expectAttributeLength(r, 0, 'ATOMIC_AGGREGATE');
     return true;
   },
   encode() {},

@@ -15,8 +15,8 @@
 import { AttributeType } from '../iana.js';
 import {
   type AttributeDescriptor,
-  expectNonZeroMultiple,
-  OPTIONAL_NON_TRANSITIVE,
+  expectNonZeroMultipleLength,
+  OPTIONAL_NON_TRANSITIVE_FLAGS,
 } from './descriptor.js';
 import type { ClusterListAttribute } from './types.js';
 
@@ -24,10 +24,10 @@ import type { ClusterListAttribute } from './types.js';
 export const clusterListDescriptor: AttributeDescriptor<ClusterListAttribute> = {
   typeCode: AttributeType.CLUSTER_LIST,
   name: 'CLUSTER_LIST',
-  flags: OPTIONAL_NON_TRANSITIVE,
+  flags: OPTIONAL_NON_TRANSITIVE_FLAGS,
   malformedAction: 'withdraw',
   decode(r) {
-    expectNonZeroMultiple(r, 4, 'CLUSTER_LIST');
+    expectNonZeroMultipleLength(r, 4, 'CLUSTER_LIST');
     const out: number[] = [];
     while (!r.done) out.push(r.u32());
     return out;

@@ -34,7 +34,7 @@ import {
 import { AttributeFlag, AttributeType, UpdateMessageErrorSubcode } from '../iana.js';
 import { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
-import { lengthError } from './descriptor.js';
+import { attributeLengthError } from './descriptor.js';
 import { attributeDescriptors, attributeName } from './registry.js';
 import type {
   AttributeDecodeOptions,
@@ -184,7 +184,7 @@ export function decodeAttributeList(
     const r = new Reader(buf, shortValue, valueStart, valueEnd);
     try {
       const value = desc.decode(r, ctx, options);
-      if (!r.done) throw lengthError(desc.name, length, `${r.pos - valueStart}`);
+      if (!r.done) throw attributeLengthError(desc.name, length, `${r.pos - valueStart}`);
       attributes.push({ typeCode, flags, value } as TypedAttribute);
     } catch (err) {
       if (!isBgpError(err)) throw err;

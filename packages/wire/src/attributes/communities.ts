@@ -16,8 +16,8 @@
 import { AttributeType, WellKnownCommunityName } from '../iana.js';
 import {
   type AttributeDescriptor,
-  expectNonZeroMultiple,
-  OPTIONAL_TRANSITIVE,
+  expectNonZeroMultipleLength,
+  OPTIONAL_TRANSITIVE_FLAGS,
 } from './descriptor.js';
 import type { CommunitiesAttribute } from './types.js';
 
@@ -25,10 +25,10 @@ import type { CommunitiesAttribute } from './types.js';
 export const communitiesDescriptor: AttributeDescriptor<CommunitiesAttribute> = {
   typeCode: AttributeType.COMMUNITIES,
   name: 'COMMUNITIES',
-  flags: OPTIONAL_TRANSITIVE,
+  flags: OPTIONAL_TRANSITIVE_FLAGS,
   malformedAction: 'withdraw',
   decode(r) {
-    expectNonZeroMultiple(r, 4, 'COMMUNITIES');
+    expectNonZeroMultipleLength(r, 4, 'COMMUNITIES');
     const out: number[] = [];
     while (!r.done) out.push(r.u32());
     return out;

@@ -16,11 +16,11 @@ import type { Writer } from '../writer.js';
 import type { AttributeDecodeOptions, TypedAttribute } from './types.js';
 
 /** Expected Optional/Transitive bits of a well-known attribute (RFC 4271 §5). */
-export const WELL_KNOWN = AttributeFlag.TRANSITIVE;
+export const WELL_KNOWN_FLAGS = AttributeFlag.TRANSITIVE;
 /** Expected Optional/Transitive bits of an optional transitive attribute. */
-export const OPTIONAL_TRANSITIVE = AttributeFlag.OPTIONAL | AttributeFlag.TRANSITIVE;
+export const OPTIONAL_TRANSITIVE_FLAGS = AttributeFlag.OPTIONAL | AttributeFlag.TRANSITIVE;
 /** Expected Optional/Transitive bits of an optional non-transitive attribute. */
-export const OPTIONAL_NON_TRANSITIVE = AttributeFlag.OPTIONAL;
+export const OPTIONAL_NON_TRANSITIVE_FLAGS = AttributeFlag.OPTIONAL;
 
 /** A codec for one path attribute type. */
 export interface AttributeDescriptor<A extends TypedAttribute = TypedAttribute> {
@@ -42,7 +42,11 @@ export interface AttributeDescriptor<A extends TypedAttribute = TypedAttribute> 
 }
 
 /** Builds the Attribute Length Error (RFC 4271 §6.3) for an attribute whose length is wrong. */
-export function lengthError(name: string, length: number, expected: string): UpdateMessageError {
+export function attributeLengthError(
+  name: string,
+  length: number,
+  expected: string,
+): UpdateMessageError {
   return new UpdateMessageError(
     UpdateMessageErrorSubcode.ATTRIBUTE_LENGTH_ERROR,
     `${name} length ${length}, expected ${expected}`,
@@ -50,12 +54,13 @@ export function lengthError(name: string, length: number, expected: string): Upd
 }
 
 /** Throws the Attribute Length Error unless the value has exactly `n` octets. */
-export function expectLength(r: Reader, n: number, name: string): void {
-  if (r.remaining !== n) throw lengthError(name, r.remaining, String(n));
+export function expectAttributeLength(r: Reader, n: number, name: string): void {
+  if (r.remaining !== n) throw attributeLengthError(name, r.remaining, String(n));
 }
 
 /** Throws the Attribute Length Error unless the value is a non-zero multiple of `n` octets. */
-export function expectNonZeroMultiple(r: Reader, n: number, name: string): void {
+export function expectNonZeroMultipleLength(r: Reader, n: number, name: string): void {
   const len = r.remaining;
-  if (len === 0 || len % n !== 0) throw lengthError(name, len, `a non-zero multiple of ${n}`);
+  if (len === 0 || len % n !== 0)
+    throw attributeLengthError(name, len, `a non-zero multiple of ${n}`);
 }

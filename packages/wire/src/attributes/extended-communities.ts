@@ -24,8 +24,8 @@
 import { AttributeType } from '../iana.js';
 import {
   type AttributeDescriptor,
-  expectNonZeroMultiple,
-  OPTIONAL_TRANSITIVE,
+  expectNonZeroMultipleLength,
+  OPTIONAL_TRANSITIVE_FLAGS,
 } from './descriptor.js';
 import type { ExtendedCommunitiesAttribute, ExtendedCommunity } from './types.js';
 
@@ -76,10 +76,10 @@ export function encodeExtendedCommunity(c: ExtendedCommunity): Uint8Array {
 export const extendedCommunitiesDescriptor: AttributeDescriptor<ExtendedCommunitiesAttribute> = {
   typeCode: AttributeType.EXTENDED_COMMUNITIES,
   name: 'EXTENDED_COMMUNITIES',
-  flags: OPTIONAL_TRANSITIVE,
+  flags: OPTIONAL_TRANSITIVE_FLAGS,
   malformedAction: 'withdraw',
   decode(r) {
-    expectNonZeroMultiple(r, 8, 'EXTENDED_COMMUNITIES');
+    expectNonZeroMultipleLength(r, 8, 'EXTENDED_COMMUNITIES');
     const out: ExtendedCommunity[] = [];
     while (!r.done) out.push(decodeExtendedCommunity(r.bytes(8)));
     return out;

@@ -20,8 +20,8 @@
 import { AttributeType } from '../iana.js';
 import {
   type AttributeDescriptor,
-  expectNonZeroMultiple,
-  OPTIONAL_TRANSITIVE,
+  expectNonZeroMultipleLength,
+  OPTIONAL_TRANSITIVE_FLAGS,
 } from './descriptor.js';
 import type { LargeCommunity, LargeCommunityAttribute } from './types.js';
 
@@ -29,10 +29,10 @@ import type { LargeCommunity, LargeCommunityAttribute } from './types.js';
 export const largeCommunityDescriptor: AttributeDescriptor<LargeCommunityAttribute> = {
   typeCode: AttributeType.LARGE_COMMUNITY,
   name: 'LARGE_COMMUNITY',
-  flags: OPTIONAL_TRANSITIVE,
+  flags: OPTIONAL_TRANSITIVE_FLAGS,
   malformedAction: 'withdraw',
   decode(r) {
-    expectNonZeroMultiple(r, 12, 'LARGE_COMMUNITY');
+    expectNonZeroMultipleLength(r, 12, 'LARGE_COMMUNITY');
     const out: LargeCommunity[] = [];
     while (!r.done) out.push({ globalAdmin: r.u32(), localData1: r.u32(), localData2: r.u32() });
     return out;

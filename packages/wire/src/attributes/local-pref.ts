@@ -15,17 +15,17 @@
  * @module
  */
 import { AttributeType } from '../iana.js';
-import { type AttributeDescriptor, expectLength, WELL_KNOWN } from './descriptor.js';
+import { type AttributeDescriptor, expectAttributeLength, WELL_KNOWN_FLAGS } from './descriptor.js';
 import type { LocalPrefAttribute } from './types.js';
 
 /** Descriptor of LOCAL_PREF. */
 export const localPrefDescriptor: AttributeDescriptor<LocalPrefAttribute> = {
   typeCode: AttributeType.LOCAL_PREF,
   name: 'LOCAL_PREF',
-  flags: WELL_KNOWN,
+  flags: WELL_KNOWN_FLAGS,
   malformedAction: 'withdraw',
   decode(r) {
-    expectLength(r, 4, 'LOCAL_PREF');
+    expectAttributeLength(r, 4, 'LOCAL_PREF');
     return r.u32();
   },
   encode(value, _ctx, w) {

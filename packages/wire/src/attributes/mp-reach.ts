@@ -41,7 +41,7 @@ import {
   type NlriEntry,
 } from '../nlri/ip-unicast.js';
 import type { Reader } from '../reader.js';
-import { type AttributeDescriptor, OPTIONAL_NON_TRANSITIVE } from './descriptor.js';
+import { type AttributeDescriptor, OPTIONAL_NON_TRANSITIVE_FLAGS } from './descriptor.js';
 import type { MpReachAttribute, MpReachValue } from './types.js';
 
 /**
@@ -74,7 +74,7 @@ function decodeAbbreviated(r: Reader): MpReachValue {
 export const mpReachDescriptor: AttributeDescriptor<MpReachAttribute> = {
   typeCode: AttributeType.MP_REACH_NLRI,
   name: 'MP_REACH_NLRI',
-  flags: OPTIONAL_NON_TRANSITIVE,
+  flags: OPTIONAL_NON_TRANSITIVE_FLAGS,
   malformedAction: 'reset',
   decode(r, ctx, options) {
     if (options.mrtAbbreviatedMpReach && r.remaining >= 1 && r.buf[r.pos] === r.remaining - 1) {

@@ -25,14 +25,14 @@ import {
   isIpPrefixFamily,
   type NlriEntry,
 } from '../nlri/ip-unicast.js';
-import { type AttributeDescriptor, OPTIONAL_NON_TRANSITIVE } from './descriptor.js';
+import { type AttributeDescriptor, OPTIONAL_NON_TRANSITIVE_FLAGS } from './descriptor.js';
 import type { MpUnreachAttribute } from './types.js';
 
 /** Descriptor of MP_UNREACH_NLRI. */
 export const mpUnreachDescriptor: AttributeDescriptor<MpUnreachAttribute> = {
   typeCode: AttributeType.MP_UNREACH_NLRI,
   name: 'MP_UNREACH_NLRI',
-  flags: OPTIONAL_NON_TRANSITIVE,
+  flags: OPTIONAL_NON_TRANSITIVE_FLAGS,
   malformedAction: 'reset',
   decode(r, ctx) {
     const afi = r.u16('AFI');

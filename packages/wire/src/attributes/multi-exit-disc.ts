@@ -14,17 +14,21 @@
  * @module
  */
 import { AttributeType } from '../iana.js';
-import { type AttributeDescriptor, expectLength, OPTIONAL_NON_TRANSITIVE } from './descriptor.js';
+import {
+  type AttributeDescriptor,
+  expectAttributeLength,
+  OPTIONAL_NON_TRANSITIVE_FLAGS,
+} from './descriptor.js';
 import type { MultiExitDiscAttribute } from './types.js';
 
 /** Descriptor of MULTI_EXIT_DISC. */
 export const multiExitDiscDescriptor: AttributeDescriptor<MultiExitDiscAttribute> = {
   typeCode: AttributeType.MULTI_EXIT_DISC,
   name: 'MULTI_EXIT_DISC',
-  flags: OPTIONAL_NON_TRANSITIVE,
+  flags: OPTIONAL_NON_TRANSITIVE_FLAGS,
   malformedAction: 'withdraw',
   decode(r) {
-    expectLength(r, 4, 'MULTI_EXIT_DISC');
+    expectAttributeLength(r, 4, 'MULTI_EXIT_DISC');
     return r.u32();
   },
   encode(value, _ctx, w) {

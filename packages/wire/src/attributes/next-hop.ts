@@ -15,17 +15,17 @@
  * @module
  */
 import { AttributeType } from '../iana.js';
-import { type AttributeDescriptor, expectLength, WELL_KNOWN } from './descriptor.js';
+import { type AttributeDescriptor, expectAttributeLength, WELL_KNOWN_FLAGS } from './descriptor.js';
 import type { NextHopAttribute } from './types.js';
 
 /** Descriptor of NEXT_HOP. */
 export const nextHopDescriptor: AttributeDescriptor<NextHopAttribute> = {
   typeCode: AttributeType.NEXT_HOP,
   name: 'NEXT_HOP',
-  flags: WELL_KNOWN,
+  flags: WELL_KNOWN_FLAGS,
   malformedAction: 'withdraw',
   decode(r) {
-    expectLength(r, 4, 'NEXT_HOP');
+    expectAttributeLength(r, 4, 'NEXT_HOP');
     return r.bytes(4).slice();
   },
   encode(value, _ctx, w) {

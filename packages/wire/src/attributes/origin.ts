@@ -15,17 +15,17 @@
  */
 import { UpdateMessageError } from '../errors.js';
 import { AttributeType, UpdateMessageErrorSubcode } from '../iana.js';
-import { type AttributeDescriptor, expectLength, WELL_KNOWN } from './descriptor.js';
+import { type AttributeDescriptor, expectAttributeLength, WELL_KNOWN_FLAGS } from './descriptor.js';
 import type { OriginAttribute } from './types.js';
 
 /** Descriptor of ORIGIN. */
 export const originDescriptor: AttributeDescriptor<OriginAttribute> = {
   typeCode: AttributeType.ORIGIN,
   name: 'ORIGIN',
-  flags: WELL_KNOWN,
+  flags: WELL_KNOWN_FLAGS,
   malformedAction: 'withdraw',
   decode(r) {
-    expectLength(r, 1, 'ORIGIN');
+    expectAttributeLength(r, 1, 'ORIGIN');
     const v = r.u8();
     // RFC 4271 §6.3: an undefined ORIGIN value is an Invalid ORIGIN Attribute error.
     if (v > 2) {

@@ -14,17 +14,21 @@
  * @module
  */
 import { AttributeType } from '../iana.js';
-import { type AttributeDescriptor, expectLength, OPTIONAL_NON_TRANSITIVE } from './descriptor.js';
+import {
+  type AttributeDescriptor,
+  expectAttributeLength,
+  OPTIONAL_NON_TRANSITIVE_FLAGS,
+} from './descriptor.js';
 import type { OriginatorIdAttribute } from './types.js';
 
 /** Descriptor of ORIGINATOR_ID. */
 export const originatorIdDescriptor: AttributeDescriptor<OriginatorIdAttribute> = {
   typeCode: AttributeType.ORIGINATOR_ID,
   name: 'ORIGINATOR_ID',
-  flags: OPTIONAL_NON_TRANSITIVE,
+  flags: OPTIONAL_NON_TRANSITIVE_FLAGS,
   malformedAction: 'withdraw',
   decode(r) {
-    expectLength(r, 4, 'ORIGINATOR_ID');
+    expectAttributeLength(r, 4, 'ORIGINATOR_ID');
     return r.u32();
   },
   encode(value, _ctx, w) {

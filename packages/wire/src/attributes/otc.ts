@@ -15,17 +15,21 @@
  * @module
  */
 import { AttributeType } from '../iana.js';
-import { type AttributeDescriptor, expectLength, OPTIONAL_TRANSITIVE } from './descriptor.js';
+import {
+  type AttributeDescriptor,
+  expectAttributeLength,
+  OPTIONAL_TRANSITIVE_FLAGS,
+} from './descriptor.js';
 import type { OtcAttribute } from './types.js';
 
 /** Descriptor of OTC. */
 export const otcDescriptor: AttributeDescriptor<OtcAttribute> = {
   typeCode: AttributeType.OTC,
   name: 'OTC',
-  flags: OPTIONAL_TRANSITIVE,
+  flags: OPTIONAL_TRANSITIVE_FLAGS,
   malformedAction: 'withdraw',
   decode(r) {
-    expectLength(r, 4, 'OTC');
+    expectAttributeLength(r, 4, 'OTC');
     return r.u32();
   },
   encode(value, _ctx, w) {

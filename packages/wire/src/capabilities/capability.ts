@@ -24,6 +24,7 @@
  *
  * @module
  */
+import { isBgpError } from '../errors.js';
 import { CapabilityCodeName } from '../iana.js';
 import type { Reader } from '../reader.js';
 import type { Writer } from '../writer.js';
@@ -120,7 +121,9 @@ export function decodeCapability(r: Reader): Capability {
   try {
     c = d.decode(vr);
   } catch (err) {
-    // Re-throw with the TLV as data, keeping the decoder's reason.
+    // Re-throw with the TLV as data, keeping the decoder's reason; anything that is not a
+    // codec error is a bug and propagates as is.
+    if (!isBgpError(err)) throw err;
     const why = (err as Error).message.replace(/^malformed capability: /, '');
     throw malformedCapability(`${d.name}: ${why}`, tlv);
   }

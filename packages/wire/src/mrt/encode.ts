@@ -6,6 +6,7 @@
  */
 import { MrtFormatError } from '../errors.js';
 import { Bgp4mpSubtype, MrtType, TableDumpV2Subtype } from '../iana.js';
+import type { Prefix } from '../prefix.js';
 import { Writer } from '../writer.js';
 import {
   bgp4mpMessageSubtype,
@@ -30,7 +31,14 @@ type Writable<T> = Omit<T, 'offset' | 'type' | 'subtype'> & {
 /** A record the writer can encode. */
 export type MrtWritableRecord =
   | Writable<PeerIndexTableRecord>
-  | Writable<RibRecord>
+  | Writable<
+      Omit<RibRecord, 'nlri' | 'prefix'> & {
+        /** The NLRI as on the wire; built from `prefix` when absent. */
+        readonly nlri?: Uint8Array;
+        /** The prefix (unicast and multicast families). */
+        readonly prefix?: Prefix;
+      }
+    >
   | Writable<Bgp4mpMessageRecord>
   | Writable<Bgp4mpStateChangeRecord>;
 
