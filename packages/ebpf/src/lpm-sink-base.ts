@@ -188,19 +188,42 @@ export abstract class LpmSinkBase implements DatapathSink {
   }
 
   private async applyNow(changes: readonly DatapathChange[]): Promise<void> {
-    const last = new Map<number | string, DatapathChange>();
-    for (const c of changes) last.set(prefixId(c.op === 'remove' ? c.prefix : c.route.prefix), c);
     const work: Record<1 | 2, FamilyWork> = {
       1: { upserts: [], removes: [] },
       2: { upserts: [], removes: [] },
     };
-    for (const c of last.values()) {
-      if (c.op === 'upsert' && this.accepts(c.route))
-        work[c.route.prefix.afi].upserts.push(c.route);
-      else
-        work[c.op === 'remove' ? c.prefix.afi : c.route.prefix.afi].removes.push(
-          c.op === 'remove' ? c.prefix : c.route.prefix,
-        );
+    const accepted = new Uint8Array(changes.length);
+    let kinds = 0;
+    for (let i = 0; i < changes.length; i++) {
+      const c = changes[i]!;
+      accepted[i] = c.op === 'upsert' && this.accepts(c.route) ? 1 : 0;
+      kinds |= accepted[i] ? 1 : 2;
+    }
+    if (kinds !== 3) {
+      // Only writes, or only removals: no prefix can change side within the batch, and the kernel
+      // applies a batch in order (the last value of a repeated prefix wins), so the batch needs
+      // no collapsing. This is the path of a full-table sync, where a million-entry Map of
+      // prefixes would cost more than the syscalls.
+      for (let i = 0; i < changes.length; i++) {
+        const c = changes[i]!;
+        if (c.op === 'remove') work[c.prefix.afi].removes.push(c.prefix);
+        else if (accepted[i]) work[c.route.prefix.afi].upserts.push(c.route);
+        else work[c.route.prefix.afi].removes.push(c.route.prefix);
+      }
+    } else {
+      // Mixed: keep the last change per prefix, so that writes and removals can go in separate
+      // batches without reordering the changes to one prefix.
+      const last = new Map<number | string, number>();
+      for (let i = 0; i < changes.length; i++) {
+        const c = changes[i]!;
+        last.set(prefixId(c.op === 'remove' ? c.prefix : c.route.prefix), i);
+      }
+      for (const i of last.values()) {
+        const c = changes[i]!;
+        if (c.op === 'remove') work[c.prefix.afi].removes.push(c.prefix);
+        else if (accepted[i]) work[c.route.prefix.afi].upserts.push(c.route);
+        else work[c.route.prefix.afi].removes.push(c.route.prefix);
+      }
     }
     const removed: Prefix[] = [];
     for (const afi of [1, 2] as const) {

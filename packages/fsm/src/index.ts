@@ -35,6 +35,7 @@ export * from './negotiate.js';
 export * from './send-queue.js';
 export * from './session.js';
 export * from './session-events.js';
+export * from './session-options.js';
 export * from './sockopt.js';
 export * from './tcp-transport.js';
 export * from './timers.js';

@@ -16,21 +16,18 @@
 import {
   type BgpMessage,
   CeaseSubcode,
-  type CodecContext,
   ceaseWithShutdownMessage,
   createNotification,
   createOpen,
   createRouteRefresh,
   DEFAULT_CONTEXT,
   decodeMessage,
-  describeNotification,
   ErrorCode,
   encodeMessage,
   endOfRib,
   Framer,
   familyKey,
   hardReset,
-  hardResetCause,
   isBgpError,
   isEndOfRib,
   KEEPALIVE,
@@ -41,12 +38,12 @@ import {
   type OpenMessage,
   OpenMessageErrorSubcode,
   RouteRefreshSubtype,
-  shutdownMessage,
   type UpdateMessage,
 } from '@bgp/wire';
 import createDebug from 'debug';
 import { EventEmitter } from 'eventemitter3';
 import { type Clock, type RandomSource, systemClock, type TimerHandle } from './clock.js';
+import { Connection, notificationEvent } from './connection.js';
 import type { FsmAction, FsmEvent, FsmEventType, TimerName } from './events.js';
 import {
   cease,
@@ -59,84 +56,16 @@ import {
 } from './fsm.js';
 import { GracefulRestartTracker, retainsRoutes } from './graceful-restart.js';
 import {
-  type Family,
   localCapabilities,
   type NegotiatedSession,
   type NegotiationConfig,
   negotiate,
 } from './negotiate.js';
-import { SendQueue, type SendQueueOptions } from './send-queue.js';
+import { SendQueue } from './send-queue.js';
 import type { ConnectionDirection, SessionDownEvent, SessionEvents } from './session-events.js';
+import type { SessionComponents, SessionOptions } from './session-options.js';
 import { TimerSet } from './timers.js';
 import type { Connector, Transport } from './transport.js';
-
-/** Maximum-prefix limit of one family. */
-export interface PrefixLimit extends Family {
-  /** Largest accepted count; one more ends the session with Cease 6/1. */
-  readonly limit: number;
-  /** Count at which `prefix-limit:warning` fires (default 90 % of the limit). */
-  readonly warningThreshold?: number;
-  /** Seconds before the automatic restart after the limit was hit; 0 = stay down until started. */
-  readonly restartTime?: number;
-}
-
-/** Options of a {@link Session}: numbers and names (components come apart). */
-export interface SessionOptions extends NegotiationConfig {
-  /** Peer address, for logs and the debug namespace `bgp:fsm:<name>`. */
-  readonly peerAddress: string;
-  /** Name in logs (default the peer address). */
-  readonly name?: string;
-  /** RFC 4271 §8.1.1 optional attributes and timers. */
-  readonly fsm?: Partial<FsmConfig>;
-  /** Maximum prefixes per family (counts come from the RIB). */
-  readonly maxPrefixes?: readonly PrefixLimit[];
-  /** Output queue limits. */
-  readonly sendQueue?: SendQueueOptions;
-  /** RFC 4724 selection deferral time when we restarted (default 360 s). */
-  readonly selectionDeferralTime?: number;
-  /** How long to wait for End-of-RIB from a restarted peer before flushing stale routes (default 360 s). */
-  readonly staleRoutesTime?: number;
-  /** Seconds in Established after which the damping back-off resets (default 300). */
-  readonly dampingResetTime?: number;
-  /** RFC 8538 §5: wrap our stop / max-prefix Cease in a Hard Reset when N was negotiated (default true). */
-  readonly hardResetOnStop?: boolean;
-  /** Milliseconds a closing connection may take to flush before it is destroyed (default 3000). */
-  readonly closeGraceMs?: number;
-}
-
-/** Injected components of a {@link Session}. */
-export interface SessionComponents {
-  /** Time source (default the system clock). */
-  readonly clock?: Clock;
-  /** Random source for the RFC 4271 §10 jitter (default Math.random). */
-  readonly random?: RandomSource;
-  /** Opens active connections; without it the session is passive only. */
-  readonly connector?: Connector;
-}
-
-/** One TCP connection and its state machine. */
-class Connection {
-  attributes: SessionAttributes;
-  readonly timers: TimerSet;
-  transport: Transport | undefined;
-  queue: SendQueue | undefined;
-  framer = new Framer();
-  receiveContext: CodecContext = DEFAULT_CONTEXT;
-  sendContext: CodecContext = DEFAULT_CONTEXT;
-  negotiated: NegotiatedSession | undefined;
-  direction: ConnectionDirection | undefined;
-  /** Incremented to abandon a pending connect. */
-  attempt = 0;
-  /** The message being processed by a `processMessage` action. */
-  current: { message: BgpMessage; bytes: Uint8Array } | undefined;
-  /** NOTIFICATION exchanged in the current transition, for `session:down`. */
-  notification: { n: NotificationFields; direction: 'sent' | 'received' } | undefined;
-
-  constructor(attributes: SessionAttributes, timers: (c: Connection) => TimerSet) {
-    this.attributes = attributes;
-    this.timers = timers(this);
-  }
-}
 
 const EMPTY = new Uint8Array(0);
 
@@ -834,16 +763,6 @@ export class Session extends EventEmitter<SessionEvents> {
     this.emit('session:down', down);
     this.gr.sessionDown(peerGr, retainRoutes);
   }
-}
-
-function notificationEvent(n: NotificationFields) {
-  // RFC 8538: a Hard Reset carries the real Cease (and its shutdown text) inside.
-  const text = shutdownMessage(n) ?? shutdownMessage(hardResetCause(n) ?? n);
-  return {
-    notification: n,
-    description: describeNotification(n),
-    ...(text !== undefined ? { shutdownMessage: text } : {}),
-  };
 }
 
 /**

@@ -37,7 +37,10 @@ export function selectedAdvertisements(cluster: Cluster, family: PeerFamily): Bg
 }
 
 /** The prefixes one advertisement entry yields on the node, with their ORIGIN. */
-export function entryPrefixes(entry: AdvertisementEntry, ctx: AdvertContext): { prefix: string; origin: 'IGP' | 'INCOMPLETE' }[] {
+export function entryPrefixes(
+  entry: AdvertisementEntry,
+  ctx: AdvertContext,
+): { prefix: string; origin: 'IGP' | 'INCOMPLETE' }[] {
   const igp = (prefix: string) => ({ prefix, origin: 'IGP' as const });
   switch (entry.advertisementType) {
     case 'PodCIDR':
@@ -55,19 +58,29 @@ export function entryPrefixes(entry: AdvertisementEntry, ctx: AdvertContext): { 
         ),
       );
       const names = new Set(pools.map((p) => p.meta.name));
-      return ctx.view.poolAllocations.filter((a) => names.has(a.pool)).flatMap((a) => a.cidrs.map(igp));
+      return ctx.view.poolAllocations
+        .filter((a) => names.has(a.pool))
+        .flatMap((a) => a.cidrs.map(igp));
     }
     case 'Interface':
-      return (ctx.view.facts.interfaces?.[entry.interfaceName ?? ''] ?? []).map((ip) => igp(hostPrefix(ip)));
+      return (ctx.view.facts.interfaces?.[entry.interfaceName ?? ''] ?? []).map((ip) =>
+        igp(hostPrefix(ip)),
+      );
     case 'Service': {
       const out: { prefix: string; origin: 'IGP' | 'INCOMPLETE' }[] = [];
       const services = [...ctx.cluster.services]
         .filter((s) => selects(entry.selector, serviceLabels(s), 'none'))
-        .sort((a, b) => a.meta.namespace.localeCompare(b.meta.namespace) || a.meta.name.localeCompare(b.meta.name));
+        .sort(
+          (a, b) =>
+            a.meta.namespace.localeCompare(b.meta.namespace) ||
+            a.meta.name.localeCompare(b.meta.name),
+        );
       for (const svc of services) {
         for (const addressType of entry.service?.addresses ?? []) {
-          const origin = addressType === 'LoadBalancerIP' && ctx.legacyOrigin ? 'INCOMPLETE' : 'IGP';
-          for (const prefix of serviceRoutes(svc, addressType, ctx, entry.service)) out.push({ prefix, origin });
+          const origin =
+            addressType === 'LoadBalancerIP' && ctx.legacyOrigin ? 'INCOMPLETE' : 'IGP';
+          for (const prefix of serviceRoutes(svc, addressType, ctx, entry.service))
+            out.push({ prefix, origin });
         }
       }
       return out;
@@ -83,7 +96,12 @@ export function familyRoutes(family: PeerFamily, ctx: AdvertContext): RouteSet {
     advert.advertisements.forEach((entry, i) => {
       for (const { prefix, origin } of entryPrefixes(entry, ctx)) {
         if (afiOf(prefix) !== family.afi) continue;
-        set.add(prefix, entry.attributes, `CiliumBGPAdvertisement/${advert.meta.name}[${i}]`, origin);
+        set.add(
+          prefix,
+          entry.attributes,
+          `CiliumBGPAdvertisement/${advert.meta.name}[${i}]`,
+          origin,
+        );
       }
     });
   }

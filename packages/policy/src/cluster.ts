@@ -30,7 +30,10 @@ import {
   parseLoadBalancerIPPool,
   parsePodIPPool,
 } from './resources/ip-pools.js';
-import { type BgpNodeConfigOverride, parseNodeConfigOverride } from './resources/node-config-override.js';
+import {
+  type BgpNodeConfigOverride,
+  parseNodeConfigOverride,
+} from './resources/node-config-override.js';
 import { type BgpPeerConfig, parsePeerConfig } from './resources/peer-config.js';
 import { type BgpPeeringPolicy, parsePeeringPolicy } from './resources/peering-policy.js';
 
@@ -93,7 +96,9 @@ type Parsed =
 const CILIUM_BGP = ['cilium.io/v2alpha1', 'cilium.io/v2'];
 
 // kind → [accepted apiVersions, namespaced, parser]
-const PARSERS: Readonly<Record<string, readonly [readonly string[], boolean, (r: Rec, v: string) => Parsed]>> = {
+const PARSERS: Readonly<
+  Record<string, readonly [readonly string[], boolean, (r: Rec, v: string) => Parsed]>
+> = {
   CiliumBGPClusterConfig: [CILIUM_BGP, false, parseClusterConfig],
   CiliumBGPPeerConfig: [CILIUM_BGP, false, parsePeerConfig],
   CiliumBGPAdvertisement: [CILIUM_BGP, false, parseAdvertisement],
@@ -109,7 +114,10 @@ const PARSERS: Readonly<Record<string, readonly [readonly string[], boolean, (r:
 };
 
 /** Parses YAML sources into raw objects; unparsable documents become errors. `kind: List` is flattened. */
-export function parseYaml(sources: readonly YamlSource[]): { objects: RawObject[]; errors: ValidationError[] } {
+export function parseYaml(sources: readonly YamlSource[]): {
+  objects: RawObject[];
+  errors: ValidationError[];
+} {
   const objects: RawObject[] = [];
   const errors: ValidationError[] = [];
   for (const src of sources) {
@@ -134,7 +142,10 @@ export function parseYaml(sources: readonly YamlSource[]): { objects: RawObject[
 }
 
 /** Validates raw objects into a {@link Cluster}. Later duplicates replace earlier ones (as `kubectl apply`). */
-export function buildCluster(objects: readonly RawObject[], initialErrors: readonly ValidationError[] = []): Cluster {
+export function buildCluster(
+  objects: readonly RawObject[],
+  initialErrors: readonly ValidationError[] = [],
+): Cluster {
   const errors: ValidationError[] = [...initialErrors];
   const warnings: Warning[] = [];
   const byKey = new Map<string, Parsed>();
@@ -156,7 +167,11 @@ export function buildCluster(objects: readonly RawObject[], initialErrors: reado
       return;
     }
     if (!entry) {
-      warnings.push({ object: ref, path: '', message: `kind ${kind || '(none)'} is not read by the BGP model; ignored` });
+      warnings.push({
+        object: ref,
+        path: '',
+        message: `kind ${kind || '(none)'} is not read by the BGP model; ignored`,
+      });
       return;
     }
     if (!entry[0].includes(apiVersion)) {
@@ -169,12 +184,19 @@ export function buildCluster(objects: readonly RawObject[], initialErrors: reado
     root.raw('apiVersion');
     root.raw('kind');
     const parsed = entry[2](root, apiVersion);
-    warnings.push(...reader.warnings.filter((w) => !(w.path === 'status' || w.path.startsWith('status.'))));
+    warnings.push(
+      ...reader.warnings.filter((w) => !(w.path === 'status' || w.path.startsWith('status.'))),
+    );
     if (reader.errors.length > 0) {
       errors.push(...reader.errors);
       return;
     }
-    if (byKey.has(ref)) warnings.push({ object: ref, path: '', message: 'defined more than once; the last definition wins' });
+    if (byKey.has(ref))
+      warnings.push({
+        object: ref,
+        path: '',
+        message: 'defined more than once; the last definition wins',
+      });
     byKey.set(ref, parsed);
   });
   const all = [...byKey.values()];

@@ -79,7 +79,9 @@ export function unionCommunities(...lists: readonly (readonly number[])[]): numb
 }
 
 /** Sorts and deduplicates large communities by value. */
-export function unionLargeCommunities(...lists: readonly (readonly LargeCommunity[])[]): LargeCommunity[] {
+export function unionLargeCommunities(
+  ...lists: readonly (readonly LargeCommunity[])[]
+): LargeCommunity[] {
   const seen = new Map<string, LargeCommunity>();
   for (const lc of lists.flat()) seen.set(formatLargeCommunity(lc), lc);
   return [...seen.values()].sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2]);

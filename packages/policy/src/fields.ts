@@ -9,7 +9,7 @@
  * @module
  */
 import { type ValidationError, validationError, type Warning } from './diagnostics.js';
-import { parseSelector, type LabelSelector } from './selector.js';
+import { type LabelSelector, parseSelector } from './selector.js';
 
 /** Collects the errors and warnings of one object. */
 export class FieldReader {
@@ -173,7 +173,11 @@ export class Rec {
   /** A list; each item comes with its path. */
   list(
     key: string,
-    opts: { readonly required?: boolean; readonly minItems?: number; readonly maxItems?: number } = {},
+    opts: {
+      readonly required?: boolean;
+      readonly minItems?: number;
+      readonly maxItems?: number;
+    } = {},
   ): { readonly path: string; readonly value: unknown }[] {
     const v = this.raw(key);
     if (v === undefined) {
@@ -195,7 +199,11 @@ export class Rec {
   /** A list of mappings. Items that are not mappings are reported and skipped. */
   recList(
     key: string,
-    opts: { readonly required?: boolean; readonly minItems?: number; readonly maxItems?: number } = {},
+    opts: {
+      readonly required?: boolean;
+      readonly minItems?: number;
+      readonly maxItems?: number;
+    } = {},
   ): Rec[] {
     const out: Rec[] = [];
     for (const item of this.list(key, opts)) {
@@ -206,7 +214,10 @@ export class Rec {
   }
 
   /** A list of strings. */
-  strList(key: string, opts: { readonly required?: boolean; readonly minItems?: number } = {}): string[] {
+  strList(
+    key: string,
+    opts: { readonly required?: boolean; readonly minItems?: number } = {},
+  ): string[] {
     const out: string[] = [];
     for (const item of this.list(key, opts)) {
       if (typeof item.value === 'string') out.push(item.value);

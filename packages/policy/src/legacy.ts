@@ -10,14 +10,19 @@
  *
  * @module
  */
+
+import { POD_IP_POOL_NAME_LABEL } from './advertisements.js';
 import type { Cluster } from './cluster.js';
 import type { Warning } from './diagnostics.js';
 import { ipToBigInt, poolRanges } from './lbipam/ranges.js';
-import { nodeIPv4, type NodeView } from './node-view.js';
+import { type NodeView, nodeIPv4 } from './node-view.js';
 import type { RenderedInstance, RenderedPeer } from './output.js';
-import { type PathAttributes, NO_ATTRIBUTES } from './resources/common.js';
-import type { AdvertisedPathAttributes, BgpPeeringPolicy, LegacyVirtualRouter } from './resources/peering-policy.js';
-import { POD_IP_POOL_NAME_LABEL } from './advertisements.js';
+import { NO_ATTRIBUTES, type PathAttributes } from './resources/common.js';
+import type {
+  AdvertisedPathAttributes,
+  BgpPeeringPolicy,
+  LegacyVirtualRouter,
+} from './resources/peering-policy.js';
 import { afiOf, RouteSet } from './routes.js';
 import { matchesSelector, selects } from './selector.js';
 import { type ServiceContext, serviceLabels, serviceRoutes } from './services.js';
@@ -40,7 +45,11 @@ export function policiesSelecting(cluster: Cluster, view: NodeView): BgpPeeringP
     .sort((a, b) => a.meta.name.localeCompare(b.meta.name));
 }
 
-function firstAttrs(list: readonly AdvertisedPathAttributes[], type: AdvertisedPathAttributes['selectorType'], match: (a: AdvertisedPathAttributes) => boolean): PathAttributes {
+function firstAttrs(
+  list: readonly AdvertisedPathAttributes[],
+  type: AdvertisedPathAttributes['selectorType'],
+  match: (a: AdvertisedPathAttributes) => boolean,
+): PathAttributes {
   return list.find((a) => a.selectorType === type && match(a))?.attributes ?? NO_ATTRIBUTES;
 }
 
@@ -69,17 +78,28 @@ export function renderLegacy(
     let routerID = ann.routerID ?? nodeIPv4(view);
     let source = ann.routerID ? 'annotation' : 'node-ipv4';
     if (routerID === undefined && view.facts.ciliumHostMac) {
-      routerID = view.facts.ciliumHostMac.split(':').slice(-4).map((h) => Number.parseInt(h, 16)).join('.');
+      routerID = view.facts.ciliumHostMac
+        .split(':')
+        .slice(-4)
+        .map((h) => Number.parseInt(h, 16))
+        .join('.');
       source = 'cilium-host-mac';
     }
     if (routerID === undefined) {
-      warnings.push({ object: obj, path: `spec.virtualRouters[${vi}]`, message: `no router ID for node ${view.name}; set annotation ${VIRTUAL_ROUTER_ANNOTATION}${vr.localASN}; virtual router not created` });
+      warnings.push({
+        object: obj,
+        path: `spec.virtualRouters[${vi}]`,
+        message: `no router ID for node ${view.name}; set annotation ${VIRTUAL_ROUTER_ANNOTATION}${vr.localASN}; virtual router not created`,
+      });
       return;
     }
     const peers: RenderedPeer[] = vr.neighbors.map((n, ni) => {
       const ibgp = n.peerASN === vr.localASN;
       const families = n.families.map((f) => {
-        const set = f.safi === 'unicast' && (f.afi === 'ipv4' || f.afi === 'ipv6') ? legacyRoutes(cluster, vr, vi, ni, policy, view, ctx) : new RouteSet();
+        const set =
+          f.safi === 'unicast' && (f.afi === 'ipv4' || f.afi === 'ipv6')
+            ? legacyRoutes(cluster, vr, vi, ni, policy, view, ctx)
+            : new RouteSet();
         const routes = set.routes(ibgp).filter((r) => afiOf(r.prefix) === f.afi);
         return { afi: f.afi, safi: f.safi, routes };
       });
@@ -98,7 +118,12 @@ export function renderLegacy(
         auth: n.authSecretRef
           ? {
               secretRef: n.authSecretRef,
-              passwordSet: cluster.secrets.some((s) => s.meta.namespace === ctx.secretsNamespace && s.meta.name === n.authSecretRef && s.hasPassword),
+              passwordSet: cluster.secrets.some(
+                (s) =>
+                  s.meta.namespace === ctx.secretsNamespace &&
+                  s.meta.name === n.authSecretRef &&
+                  s.hasPassword,
+              ),
             }
           : null,
         families,
@@ -136,7 +161,11 @@ function legacyRoutes(
   if (vr.serviceSelector) {
     const services = [...cluster.services]
       .filter((s) => matchesSelector(vr.serviceSelector!, serviceLabels(s)))
-      .sort((a, b) => a.meta.namespace.localeCompare(b.meta.namespace) || a.meta.name.localeCompare(b.meta.name));
+      .sort(
+        (a, b) =>
+          a.meta.namespace.localeCompare(b.meta.namespace) ||
+          a.meta.name.localeCompare(b.meta.name),
+      );
     for (const svc of services) {
       for (const t of vr.serviceAdvertisements) {
         for (const prefix of serviceRoutes(svc, t, ctx)) {
@@ -145,10 +174,19 @@ function legacyRoutes(
             // CiliumLoadBalancerIPPool entries apply to LB IPs inside a pool their selector matches.
             const ip = ipToBigInt(prefix.slice(0, prefix.indexOf('/')));
             const v6 = prefix.includes(':');
-            const pools = cluster.lbPools.filter((p) => poolRanges(p).some((r) => r.v6 === v6 && r.first <= ip && ip <= r.last));
-            a = firstAttrs(attrs, 'CiliumLoadBalancerIPPool', (x) => pools.some((p) => selects(x.selector, p.meta.labels, 'all')));
+            const pools = cluster.lbPools.filter((p) =>
+              poolRanges(p).some((r) => r.v6 === v6 && r.first <= ip && ip <= r.last),
+            );
+            a = firstAttrs(attrs, 'CiliumLoadBalancerIPPool', (x) =>
+              pools.some((p) => selects(x.selector, p.meta.labels, 'all')),
+            );
           }
-          set.add(prefix, a, `${base}.serviceSelector`, t === 'LoadBalancerIP' && ctx.legacyOrigin ? 'INCOMPLETE' : 'IGP');
+          set.add(
+            prefix,
+            a,
+            `${base}.serviceSelector`,
+            t === 'LoadBalancerIP' && ctx.legacyOrigin ? 'INCOMPLETE' : 'IGP',
+          );
         }
       }
     }

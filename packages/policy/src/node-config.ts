@@ -8,7 +8,7 @@
 import { parseAddress } from '@bgp/wire';
 import type { Cluster } from './cluster.js';
 import type { Condition, Warning } from './diagnostics.js';
-import { nodeIPv4, nodeNames, type NodeView, nodeView } from './node-view.js';
+import { type NodeView, nodeIPv4, nodeNames, nodeView } from './node-view.js';
 import type { BgpClusterConfig } from './resources/cluster-config.js';
 import { DEFAULT_PEER_CONFIG, type PeerConfigSpec } from './resources/peer-config.js';
 import { selects } from './selector.js';
@@ -24,7 +24,10 @@ export const BgpConditionType = {
 /** How the router ID is chosen when no override sets it (`--bgp-router-id-allocation-mode`). */
 export type RouterIdAllocation =
   | { readonly mode: 'default' }
-  | { readonly mode: 'ip-pool'; /** IPv4 CIDR the operator allocates from. */ readonly ipPool: string };
+  | {
+      readonly mode: 'ip-pool' /** IPv4 CIDR the operator allocates from. */;
+      readonly ipPool: string;
+    };
 
 /** What the operator concluded for the whole cluster. */
 export interface OperatorStatus {
@@ -36,7 +39,13 @@ export interface OperatorStatus {
   readonly conflicts: ReadonlyMap<string, readonly string[]>;
 }
 
-function cond(object: string, type: string, on: boolean, reason: string, message: string): Condition {
+function cond(
+  object: string,
+  type: string,
+  on: boolean,
+  reason: string,
+  message: string,
+): Condition {
   return on
     ? { object, type, status: 'True', reason, message }
     : { object, type, status: 'False', reason, message: '' };
@@ -47,10 +56,14 @@ export function operatorStatus(cluster: Cluster, secretsNamespace = 'kube-system
   const names = nodeNames(cluster);
   const selectedBy = new Map<string, string[]>();
   const conditions: Condition[] = [];
-  const configs = [...cluster.clusterConfigs].sort((a, b) => a.meta.name.localeCompare(b.meta.name));
+  const configs = [...cluster.clusterConfigs].sort((a, b) =>
+    a.meta.name.localeCompare(b.meta.name),
+  );
   const selected = new Map<string, string[]>();
   for (const cc of configs) {
-    const nodes = names.filter((n) => selects(cc.nodeSelector, nodeView(cluster, n)!.labels, 'all'));
+    const nodes = names.filter((n) =>
+      selects(cc.nodeSelector, nodeView(cluster, n)!.labels, 'all'),
+    );
     selected.set(cc.meta.name, nodes);
     for (const n of nodes) selectedBy.set(n, [...(selectedBy.get(n) ?? []), cc.meta.name]);
   }
@@ -65,12 +78,22 @@ export function operatorStatus(cluster: Cluster, secretsNamespace = 'kube-system
     const obj = `CiliumBGPClusterConfig/${cc.meta.name}`;
     const nodes = selected.get(cc.meta.name) ?? [];
     conditions.push(
-      cond(obj, BgpConditionType.NO_MATCHING_NODE, nodes.length === 0, 'NoMatchingNode', 'No node matches spec.nodeSelector'),
+      cond(
+        obj,
+        BgpConditionType.NO_MATCHING_NODE,
+        nodes.length === 0,
+        'NoMatchingNode',
+        'No node matches spec.nodeSelector',
+      ),
     );
     const missing = [
       ...new Set(
         cc.bgpInstances.flatMap((i) =>
-          i.peers.flatMap((p) => (p.peerConfigRef !== undefined && !peerConfigNames.has(p.peerConfigRef) ? [p.peerConfigRef] : [])),
+          i.peers.flatMap((p) =>
+            p.peerConfigRef !== undefined && !peerConfigNames.has(p.peerConfigRef)
+              ? [p.peerConfigRef]
+              : [],
+          ),
         ),
       ),
     ].sort();
@@ -96,7 +119,9 @@ export function operatorStatus(cluster: Cluster, secretsNamespace = 'kube-system
       ),
     );
   }
-  for (const pc of [...cluster.peerConfigs].sort((a, b) => a.meta.name.localeCompare(b.meta.name))) {
+  for (const pc of [...cluster.peerConfigs].sort((a, b) =>
+    a.meta.name.localeCompare(b.meta.name),
+  )) {
     const ref = pc.spec.authSecretRef;
     const found =
       ref === undefined ||
@@ -165,7 +190,12 @@ export interface ResolveOptions {
 }
 
 /** Allocates router IDs in `ip-pool` mode: one per (node, instance) in sorted order, deterministic. */
-function ipPoolRouterId(status: OperatorStatus, pool: string, node: string, instance: string): string | undefined {
+function ipPoolRouterId(
+  status: OperatorStatus,
+  pool: string,
+  node: string,
+  instance: string,
+): string | undefined {
   const [base, lenText] = pool.split('/');
   const b = parseAddress(base ?? '');
   if (b.length !== 4) return undefined;
@@ -204,12 +234,20 @@ export function resolveNodeConfig(
     for (const oi of override.bgpInstances) {
       const inst = cc.bgpInstances.find((i) => i.name === oi.name);
       if (!inst) {
-        warnings.push({ object: `CiliumBGPNodeConfigOverride/${view.name}`, path: 'spec.bgpInstances', message: `instance "${oi.name}" is not in ${ccRef}; ignored` });
+        warnings.push({
+          object: `CiliumBGPNodeConfigOverride/${view.name}`,
+          path: 'spec.bgpInstances',
+          message: `instance "${oi.name}" is not in ${ccRef}; ignored`,
+        });
         continue;
       }
       for (const op of oi.peers) {
         if (!inst.peers.some((p) => p.name === op.name)) {
-          warnings.push({ object: `CiliumBGPNodeConfigOverride/${view.name}`, path: 'spec.bgpInstances', message: `peer "${op.name}" is not in instance "${oi.name}"; ignored` });
+          warnings.push({
+            object: `CiliumBGPNodeConfigOverride/${view.name}`,
+            path: 'spec.bgpInstances',
+            message: `peer "${op.name}" is not in instance "${oi.name}"; ignored`,
+          });
         }
       }
     }
@@ -220,7 +258,11 @@ export function resolveNodeConfig(
     const localASN = oi?.localASN ?? inst.localASN;
     if (localASN === undefined) {
       // Cilium's agent: "missing ASN in desired config" — the instance is not created.
-      warnings.push({ object: ccRef, path: `spec.bgpInstances[${inst.name}]`, message: `instance has no localASN on node ${view.name}; not created` });
+      warnings.push({
+        object: ccRef,
+        path: `spec.bgpInstances[${inst.name}]`,
+        message: `instance has no localASN on node ${view.name}; not created`,
+      });
       continue;
     }
     let routerID: string | undefined = oi?.routerID;
@@ -250,10 +292,17 @@ export function resolveNodeConfig(
     }
     const peers: ResolvedPeer[] = [];
     for (const p of inst.peers) {
-      const pc = p.peerConfigRef === undefined ? undefined : cluster.peerConfigs.find((c) => c.meta.name === p.peerConfigRef);
+      const pc =
+        p.peerConfigRef === undefined
+          ? undefined
+          : cluster.peerConfigs.find((c) => c.meta.name === p.peerConfigRef);
       if (p.peerConfigRef !== undefined && !pc) {
         // The agent cannot configure a peer whose PeerConfig is missing (MissingPeerConfigs is set).
-        warnings.push({ object: ccRef, path: `spec.bgpInstances[${inst.name}].peers[${p.name}]`, message: `CiliumBGPPeerConfig "${p.peerConfigRef}" not found; peer not configured` });
+        warnings.push({
+          object: ccRef,
+          path: `spec.bgpInstances[${inst.name}].peers[${p.name}]`,
+          message: `CiliumBGPPeerConfig "${p.peerConfigRef}" not found; peer not configured`,
+        });
         continue;
       }
       let peerAddress = p.peerAddress;
@@ -261,7 +310,11 @@ export function resolveNodeConfig(
         peerAddress = view.facts.defaultGateways?.[p.autoDiscovery.addressFamily ?? 'ipv4'];
       }
       if (peerAddress === undefined) {
-        warnings.push({ object: ccRef, path: `spec.bgpInstances[${inst.name}].peers[${p.name}]`, message: `peer address not discoverable on node ${view.name} (supply the node's default gateway / unnumbered neighbor); peer not configured` });
+        warnings.push({
+          object: ccRef,
+          path: `spec.bgpInstances[${inst.name}].peers[${p.name}]`,
+          message: `peer address not discoverable on node ${view.name} (supply the node's default gateway / unnumbered neighbor); peer not configured`,
+        });
         continue;
       }
       const spec = pc?.spec ?? DEFAULT_PEER_CONFIG;
@@ -271,7 +324,10 @@ export function resolveNodeConfig(
           ? undefined
           : {
               secretRef: ref,
-              passwordSet: cluster.secrets.some((s) => s.meta.namespace === secretsNamespace && s.meta.name === ref && s.hasPassword),
+              passwordSet: cluster.secrets.some(
+                (s) =>
+                  s.meta.namespace === secretsNamespace && s.meta.name === ref && s.hasPassword,
+              ),
             };
       peers.push({
         name: p.name,
@@ -283,7 +339,14 @@ export function resolveNodeConfig(
         auth,
       });
     }
-    instances.push({ name: inst.name, localASN, localPort: oi?.localPort ?? inst.localPort, routerID, routerIDSource, peers });
+    instances.push({
+      name: inst.name,
+      localASN,
+      localPort: oi?.localPort ?? inst.localPort,
+      routerID,
+      routerIDSource,
+      peers,
+    });
   }
   return { clusterConfig: cc, instances };
 }

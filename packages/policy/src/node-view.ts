@@ -41,7 +41,11 @@ export function nodeNames(cluster: Cluster): string[] {
 }
 
 /** Builds the view of `name`, or undefined when neither a Node nor a CiliumNode has that name. */
-export function nodeView(cluster: Cluster, name: string, facts: NodeFacts = {}): NodeView | undefined {
+export function nodeView(
+  cluster: Cluster,
+  name: string,
+  facts: NodeFacts = {},
+): NodeView | undefined {
   const node = cluster.nodes.find((n) => n.meta.name === name);
   const cn = cluster.ciliumNodes.find((n) => n.meta.name === name);
   if (!node && !cn) return undefined;

@@ -73,7 +73,10 @@ export interface RenderedNode {
   /** Node name. */
   readonly node: string;
   /** The object configuring BGP on the node, or null when none does. */
-  readonly source: { readonly kind: 'CiliumBGPClusterConfig' | 'CiliumBGPPeeringPolicy'; readonly name: string } | null;
+  readonly source: {
+    readonly kind: 'CiliumBGPClusterConfig' | 'CiliumBGPPeeringPolicy';
+    readonly name: string;
+  } | null;
   /** Instances. */
   readonly instances: readonly RenderedInstance[];
   /** LB-IPAM allocations and pool status (cluster-wide; their conditions are in `conditions`). */

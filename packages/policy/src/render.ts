@@ -13,7 +13,7 @@ import type { Warning } from './diagnostics.js';
 import { allocateLbIps, effectiveIngressIPs } from './lbipam/allocate.js';
 import type { LbIpamOptions, LbIpamResult } from './lbipam/types.js';
 import { policiesSelecting, renderLegacy } from './legacy.js';
-import { operatorStatus, resolveNodeConfig, type RouterIdAllocation } from './node-config.js';
+import { operatorStatus, type RouterIdAllocation, resolveNodeConfig } from './node-config.js';
 import { type NodeFacts, nodeView } from './node-view.js';
 import type { RenderedInstance, RenderedNode, RenderedPeer } from './output.js';
 
@@ -36,7 +36,11 @@ export interface RenderOptions {
 }
 
 /** Renders the BGP configuration and advertisements of `nodeName`. Never throws on bad input. */
-export function renderNode(cluster: Cluster, nodeName: string, opts: RenderOptions = {}): RenderedNode {
+export function renderNode(
+  cluster: Cluster,
+  nodeName: string,
+  opts: RenderOptions = {},
+): RenderedNode {
   const warnings: Warning[] = [...cluster.warnings];
   const secretsNamespace = opts.secretsNamespace ?? 'kube-system';
   const lbipam = opts.lbipamResult ?? allocateLbIps(cluster, opts.lbipam);
@@ -53,7 +57,11 @@ export function renderNode(cluster: Cluster, nodeName: string, opts: RenderOptio
   });
   const view = nodeView(cluster, nodeName, opts.nodeFacts?.[nodeName]);
   if (!view) {
-    warnings.push({ object: `Node/${nodeName}`, path: '', message: 'no Node or CiliumNode with this name' });
+    warnings.push({
+      object: `Node/${nodeName}`,
+      path: '',
+      message: 'no Node or CiliumNode with this name',
+    });
     return finish(null, []);
   }
   const ctx = {
@@ -84,7 +92,10 @@ export function renderNode(cluster: Cluster, nodeName: string, opts: RenderOptio
       return finish(null, []);
     }
     const policy = legacy[0]!;
-    return finish({ kind: 'CiliumBGPPeeringPolicy', name: policy.meta.name }, renderLegacy(cluster, policy, view, ctx, warnings));
+    return finish(
+      { kind: 'CiliumBGPPeeringPolicy', name: policy.meta.name },
+      renderLegacy(cluster, policy, view, ctx, warnings),
+    );
   }
 
   const conflict = status.conflicts.get(nodeName);
@@ -123,9 +134,16 @@ export function renderNode(cluster: Cluster, nodeName: string, opts: RenderOptio
         gracefulRestart: spec.gracefulRestart,
         ebgpMultihop: ibgp ? null : spec.ebgpMultihop,
         auth: p.auth ?? null,
-        families: spec.families.map((f) => ({ afi: f.afi, safi: f.safi, routes: familyRoutes(f, ctx).routes(ibgp) })),
+        families: spec.families.map((f) => ({
+          afi: f.afi,
+          safi: f.safi,
+          routes: familyRoutes(f, ctx).routes(ibgp),
+        })),
       };
     }),
   }));
-  return finish({ kind: 'CiliumBGPClusterConfig', name: resolved.clusterConfig.meta.name }, instances);
+  return finish(
+    { kind: 'CiliumBGPClusterConfig', name: resolved.clusterConfig.meta.name },
+    instances,
+  );
 }

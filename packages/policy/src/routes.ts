@@ -57,7 +57,12 @@ export class RouteSet {
    * Adds a route. A prefix seen before is merged: union of communities, highest LOCAL_PREF.
    * `origin` INCOMPLETE wins over IGP (it only comes from the legacy-origin option).
    */
-  add(prefixText: string, attrs: PathAttributes, source: string, origin: 'IGP' | 'INCOMPLETE' = 'IGP'): void {
+  add(
+    prefixText: string,
+    attrs: PathAttributes,
+    source: string,
+    origin: 'IGP' | 'INCOMPLETE' = 'IGP',
+  ): void {
     const prefix = parsePrefix(prefixText);
     const key = formatPrefix(prefix);
     const cur = this.byPrefix.get(key);
@@ -75,7 +80,10 @@ export class RouteSet {
     cur.communities = unionCommunities(cur.communities, attrs.communities);
     cur.large = unionLargeCommunities(cur.large, attrs.largeCommunities);
     if (attrs.localPreference !== undefined) {
-      cur.localPref = cur.localPref === undefined ? attrs.localPreference : Math.max(cur.localPref, attrs.localPreference);
+      cur.localPref =
+        cur.localPref === undefined
+          ? attrs.localPreference
+          : Math.max(cur.localPref, attrs.localPreference);
     }
     if (origin === 'INCOMPLETE') cur.origin = origin;
     if (!cur.sources.includes(source)) cur.sources.push(source);
@@ -87,7 +95,10 @@ export class RouteSet {
    */
   routes(ibgp: boolean): DesiredRoute[] {
     return [...this.byPrefix.values()]
-      .sort((a, b) => b.prefix.length - a.prefix.length || compareBytes(a.prefix.address, b.prefix.address))
+      .sort(
+        (a, b) =>
+          b.prefix.length - a.prefix.length || compareBytes(a.prefix.address, b.prefix.address),
+      )
       .map((p) => ({
         prefix: formatPrefix(p.prefix),
         attributes: {

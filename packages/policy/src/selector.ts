@@ -14,7 +14,12 @@ import type { StringMap } from './meta.js';
 export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 
 /** The operators, in apimachinery's order. */
-export const SELECTOR_OPERATORS: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+export const SELECTOR_OPERATORS: readonly SelectorOperator[] = [
+  'In',
+  'NotIn',
+  'Exists',
+  'DoesNotExist',
+];
 
 /** One `matchExpressions` requirement. */
 export interface SelectorRequirement {
@@ -52,7 +57,8 @@ export function parseSelector(r: Rec): LabelSelector {
     const operator = e.enum('operator', SELECTOR_OPERATORS, { required: true });
     const values = e.strList('values');
     if (operator === 'In' || operator === 'NotIn') {
-      if (values.length === 0) r.reader.error(e.at('values'), `must be non-empty for operator ${operator}`);
+      if (values.length === 0)
+        r.reader.error(e.at('values'), `must be non-empty for operator ${operator}`);
     } else if (operator && values.length > 0) {
       r.reader.error(e.at('values'), `must be empty for operator ${operator}`);
     }

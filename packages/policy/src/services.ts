@@ -28,11 +28,17 @@ export const SERVICE_NAMESPACE_LABEL = 'io.kubernetes.service.namespace';
 
 /** A Service's labels plus the implicit name/namespace labels. */
 export function serviceLabels(svc: KubeService): StringMap {
-  return { ...svc.meta.labels, [SERVICE_NAME_LABEL]: svc.meta.name, [SERVICE_NAMESPACE_LABEL]: svc.meta.namespace };
+  return {
+    ...svc.meta.labels,
+    [SERVICE_NAME_LABEL]: svc.meta.name,
+    [SERVICE_NAMESPACE_LABEL]: svc.meta.namespace,
+  };
 }
 
 /** `namespace/name` key of a Service. */
-export function serviceKey(svc: { readonly meta: { readonly namespace: string; readonly name: string } }): string {
+export function serviceKey(svc: {
+  readonly meta: { readonly namespace: string; readonly name: string };
+}): string {
   return `${svc.meta.namespace}/${svc.meta.name}`;
 }
 
@@ -60,11 +66,18 @@ export function hasLocalReadyEndpoint(cluster: Cluster, svc: KubeService, node: 
 
 function hasAnyReadyEndpoint(cluster: Cluster, svc: KubeService): boolean {
   return cluster.endpointSlices.some(
-    (s) => s.meta.namespace === svc.meta.namespace && s.serviceName === svc.meta.name && s.endpoints.some((e) => e.ready),
+    (s) =>
+      s.meta.namespace === svc.meta.namespace &&
+      s.serviceName === svc.meta.name &&
+      s.endpoints.some((e) => e.ready),
   );
 }
 
-function aggregate(ip: string, opts: ServiceAdvertisementOptions | undefined, local: boolean): string {
+function aggregate(
+  ip: string,
+  opts: ServiceAdvertisementOptions | undefined,
+  local: boolean,
+): string {
   const len = afiOf(ip) === 'ipv4' ? opts?.aggregationLengthIPv4 : opts?.aggregationLengthIPv6;
   // Aggregation is ignored under a Local traffic policy: only this node has the backend.
   if (len === undefined || local) return hostPrefix(ip);

@@ -21,13 +21,23 @@ describe('guide: CiliumBGPClusterConfig + PeerConfig + Advertisement (datacenter
     expect(r.source).toEqual({ kind: 'CiliumBGPClusterConfig', name: 'datacenter-bgp' });
     expect(r.instances).toHaveLength(1);
     const inst = r.instances[0]!;
-    expect(inst).toMatchObject({ name: 'rack01-instance', localASN: 65001, routerID: '192.168.1.11', routerIDSource: 'node-ipv4', localPort: null });
+    expect(inst).toMatchObject({
+      name: 'rack01-instance',
+      localASN: 65001,
+      routerID: '192.168.1.11',
+      routerIDSource: 'node-ipv4',
+      localPort: null,
+    });
     expect(inst.peers.map((p) => [p.name, p.peerAddress, p.peerASN, p.session])).toEqual([
       ['tor-switch-1', '10.0.0.1', 65100, 'ebgp'],
       ['tor-switch-2', '10.0.0.2', 65100, 'ebgp'],
     ]);
     for (const p of inst.peers) {
-      expect(p.timers).toEqual({ connectRetryTimeSeconds: 120, holdTimeSeconds: 90, keepAliveTimeSeconds: 30 });
+      expect(p.timers).toEqual({
+        connectRetryTimeSeconds: 120,
+        holdTimeSeconds: 90,
+        keepAliveTimeSeconds: 30,
+      });
       expect(p.gracefulRestart).toEqual({ enabled: true, restartTimeSeconds: 120 });
       expect(p.peerPort).toBe(179);
       expect(p.families.map((f) => `${f.afi}/${f.safi}`)).toEqual(['ipv4/unicast', 'ipv6/unicast']);
@@ -50,19 +60,31 @@ describe('guide: CiliumBGPClusterConfig + PeerConfig + Advertisement (datacenter
     expect(prefixes(r, 'tor-switch-1', 'ipv6')).toEqual(['fd00:10:244:1::/64']);
     expect(prefixes(r, 'tor-switch-2')).toEqual(prefixes(r, 'tor-switch-1'));
     // eBGP: no LOCAL_PREF is sent.
-    expect(route(r, 'tor-switch-1')[0]!.attributes).toEqual({ origin: 'IGP', communities: [], largeCommunities: [] });
+    expect(route(r, 'tor-switch-1')[0]!.attributes).toEqual({
+      origin: 'IGP',
+      communities: [],
+      largeCommunities: [],
+    });
   });
 
   it('does not advertise the eTP=Local service from a node without a ready local endpoint', () => {
     const r = renderFixtures('worker-02', DATACENTER);
-    expect(prefixes(r, 'tor-switch-1')).toEqual(['10.96.0.10/32', '10.96.0.12/32', '10.100.0.0/32', '198.51.100.7/32', '10.244.2.0/24']);
+    expect(prefixes(r, 'tor-switch-1')).toEqual([
+      '10.96.0.10/32',
+      '10.96.0.12/32',
+      '10.100.0.0/32',
+      '198.51.100.7/32',
+      '10.244.2.0/24',
+    ]);
     expect(prefixes(r, 'tor-switch-1', 'ipv6')).toEqual([]);
   });
 
-  it('matches the guide\'s `cilium bgp peers` expectation: worker-01 and worker-02 peer with 10.0.0.1 and 10.0.0.2', () => {
+  it("matches the guide's `cilium bgp peers` expectation: worker-01 and worker-02 peer with 10.0.0.1 and 10.0.0.2", () => {
     const c = fixtureCluster(...DATACENTER);
     const rows = ['worker-01', 'worker-02'].flatMap((n) =>
-      renderNode(c, n).instances.flatMap((i) => i.peers.map((p) => `${n} ${i.localASN} ${p.peerASN} ${p.peerAddress}`)),
+      renderNode(c, n).instances.flatMap((i) =>
+        i.peers.map((p) => `${n} ${i.localASN} ${p.peerASN} ${p.peerAddress}`),
+      ),
     );
     expect(rows).toEqual([
       'worker-01 65001 65100 10.0.0.1',
@@ -74,8 +96,12 @@ describe('guide: CiliumBGPClusterConfig + PeerConfig + Advertisement (datacenter
 
   it('warns that transport.localPort is deprecated and sets no condition', () => {
     const r = renderFixtures('worker-01', DATACENTER);
-    expect(r.warnings.map((w) => `${w.object}: ${w.path}`)).toContain('CiliumBGPPeerConfig/datacenter-peer-config: spec.transport.localPort');
-    expect(r.conditions.filter((c) => c.object.startsWith('CiliumBGP') && c.status === 'True')).toEqual([]);
+    expect(r.warnings.map((w) => `${w.object}: ${w.path}`)).toContain(
+      'CiliumBGPPeerConfig/datacenter-peer-config: spec.transport.localPort',
+    );
+    expect(
+      r.conditions.filter((c) => c.object.startsWith('CiliumBGP') && c.status === 'True'),
+    ).toEqual([]);
   });
 
   it('leaves a node outside the selector without BGP', () => {
@@ -110,7 +136,9 @@ describe('guide: leaf-spine multi-peer topology', () => {
     const r = renderFixtures('leaf-01', ['cluster-rack01.yaml', 'guide-leaf-spine.yaml']);
     const c = condition(r, 'CiliumBGPClusterConfig/leaf-spine-bgp', 'cilium.io/MissingPeerConfigs');
     expect(c).toMatchObject({ status: 'True', reason: 'MissingPeerConfigs' });
-    expect(c!.message).toBe('Referenced CiliumBGPPeerConfig(s) are missing: [ibgp-peer-config spine-peer-config]');
+    expect(c!.message).toBe(
+      'Referenced CiliumBGPPeerConfig(s) are missing: [ibgp-peer-config spine-peer-config]',
+    );
     expect(r.instances[0]!.peers).toEqual([]);
   });
 
@@ -153,19 +181,29 @@ spec:
       localPref: 150,
     });
     expect(route(r, 'spine-1')[0]!.attributes.localPref).toBeUndefined();
-    expect(condition(r, 'CiliumBGPClusterConfig/leaf-spine-bgp', 'cilium.io/MissingPeerConfigs')!.status).toBe('False');
+    expect(
+      condition(r, 'CiliumBGPClusterConfig/leaf-spine-bgp', 'cilium.io/MissingPeerConfigs')!.status,
+    ).toBe('False');
   });
 });
 
 describe('guide: legacy CiliumBGPPeeringPolicy (rack01-peering)', () => {
   it('renders one virtual router with two neighbors, defaults applied, pod CIDR and labelled LB IPs exported', () => {
-    const r = renderFixtures('worker-01', ['cluster-rack01.yaml', 'guide-peering-policy.yaml', 'guide-lb-pools.yaml']);
+    const r = renderFixtures('worker-01', [
+      'cluster-rack01.yaml',
+      'guide-peering-policy.yaml',
+      'guide-lb-pools.yaml',
+    ]);
     expect(r.errors).toEqual([]);
     expect(r.source).toEqual({ kind: 'CiliumBGPPeeringPolicy', name: 'rack01-peering' });
     const inst = r.instances[0]!;
     expect(inst.localASN).toBe(65001);
     expect(inst.peers.map((p) => p.peerAddress)).toEqual(['10.0.0.1', '10.0.0.2']);
-    expect(inst.peers[0]!.timers).toEqual({ connectRetryTimeSeconds: 120, holdTimeSeconds: 90, keepAliveTimeSeconds: 30 });
+    expect(inst.peers[0]!.timers).toEqual({
+      connectRetryTimeSeconds: 120,
+      holdTimeSeconds: 90,
+      keepAliveTimeSeconds: 30,
+    });
     expect(inst.peers[0]!.families.map((f) => f.afi)).toEqual(['ipv4', 'ipv6']);
     // serviceAdvertisements defaults to [LoadBalancerIP]: no cluster or external IPs.
     expect(prefixes(r, '10.0.0.1')).toEqual(['10.100.0.0/32', '10.100.0.2/32', '10.244.1.0/24']);
@@ -183,7 +221,9 @@ describe('guide: legacy CiliumBGPPeeringPolicy (rack01-peering)', () => {
   it('takes precedence over the v2 ClusterConfig on the same node, with a warning', () => {
     const r = renderFixtures('worker-01', [...DATACENTER, 'guide-peering-policy.yaml']);
     expect(r.source).toEqual({ kind: 'CiliumBGPPeeringPolicy', name: 'rack01-peering' });
-    expect(r.warnings.some((w) => w.message.includes('legacy PeeringPolicy takes precedence'))).toBe(true);
+    expect(
+      r.warnings.some((w) => w.message.includes('legacy PeeringPolicy takes precedence')),
+    ).toBe(true);
   });
 });
 
@@ -202,9 +242,19 @@ describe('guide: LB-IPAM pools, LB advertisement, shared IPs', () => {
   });
 
   it('advertises LB IPs of bgp-announce services with community 65001:100', () => {
-    const r = renderFixtures('worker-02', ['cluster-rack01.yaml', 'guide-lb-pools.yaml', 'guide-cluster-config.yaml', 'guide-peer-config.yaml', 'guide-lb-advertisement.yaml']);
+    const r = renderFixtures('worker-02', [
+      'cluster-rack01.yaml',
+      'guide-lb-pools.yaml',
+      'guide-cluster-config.yaml',
+      'guide-peer-config.yaml',
+      'guide-lb-advertisement.yaml',
+    ]);
     expect(route(r, 'tor-switch-1')).toEqual([
-      { prefix: '10.100.0.0/32', attributes: { origin: 'IGP', communities: ['65001:100'], largeCommunities: [] }, sources: ['CiliumBGPAdvertisement/lb-service-advertisement[0]'] },
+      {
+        prefix: '10.100.0.0/32',
+        attributes: { origin: 'IGP', communities: ['65001:100'], largeCommunities: [] },
+        sources: ['CiliumBGPAdvertisement/lb-service-advertisement[0]'],
+      },
     ]);
   });
 
@@ -215,10 +265,15 @@ describe('guide: LB-IPAM pools, LB advertisement, shared IPs', () => {
       ['web-http', []],
       ['web-https', []],
     ]);
-    expect(condition(r, 'Service/default/web-http', 'cilium.io/IPAMRequestSatisfied')).toMatchObject({ status: 'False', reason: 'pool_selector_mismatch' });
+    expect(
+      condition(r, 'Service/default/web-http', 'cilium.io/IPAMRequestSatisfied'),
+    ).toMatchObject({ status: 'False', reason: 'pool_selector_mismatch' });
     const open = loadCluster([
       ...fixtures('guide-shared-ip.yaml'),
-      { name: 'pool', text: 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: open}\nspec: {blocks: [{cidr: 10.100.0.0/24}]}\n' },
+      {
+        name: 'pool',
+        text: 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: open}\nspec: {blocks: [{cidr: 10.100.0.0/24}]}\n',
+      },
     ]);
     const r2 = renderNode(open, 'any');
     expect(r2.lbipam.allocations.map((a) => [a.service, a.ips, a.sharingKey])).toEqual([
@@ -230,11 +285,19 @@ describe('guide: LB-IPAM pools, LB advertisement, shared IPs', () => {
 });
 
 describe('guide: traffic engineering with communities', () => {
-  const files = ['cluster-rack01.yaml', 'guide-lb-pools.yaml', 'guide-cluster-config.yaml', 'guide-peer-config.yaml', 'guide-traffic-engineering.yaml'];
+  const files = [
+    'cluster-rack01.yaml',
+    'guide-lb-pools.yaml',
+    'guide-cluster-config.yaml',
+    'guide-peer-config.yaml',
+    'guide-traffic-engineering.yaml',
+  ];
   it('tags pod CIDRs with standard, well-known (by value) and large communities; premium LB IPs with 65001:200', () => {
     const r = renderFixtures('worker-01', files);
     const routes = route(r, 'tor-switch-1');
-    expect(routes.map((x) => [x.prefix, x.attributes.communities, x.attributes.largeCommunities])).toEqual([
+    expect(
+      routes.map((x) => [x.prefix, x.attributes.communities, x.attributes.largeCommunities]),
+    ).toEqual([
       ['10.100.0.0/32', ['65001:200'], []],
       ['10.244.1.0/24', ['65001:100', '65535:65281'], ['65001:200:300']],
     ]);
@@ -242,21 +305,44 @@ describe('guide: traffic engineering with communities', () => {
     expect(routes.every((x) => x.attributes.localPref === undefined)).toBe(true);
   });
 
-  it('legacy variant: the guide\'s `pathAttributes` is not a CRD field, so it is pruned with a warning', () => {
-    const r = renderFixtures('worker-01', ['cluster-rack01.yaml', 'guide-traffic-engineering-legacy.yaml']);
+  it("legacy variant: the guide's `pathAttributes` is not a CRD field, so it is pruned with a warning", () => {
+    const r = renderFixtures('worker-01', [
+      'cluster-rack01.yaml',
+      'guide-traffic-engineering-legacy.yaml',
+    ]);
     expect(r.errors).toEqual([]);
-    expect(r.warnings.find((w) => w.path.endsWith('pathAttributes'))!.message).toContain('advertisedPathAttributes');
+    expect(r.warnings.find((w) => w.path.endsWith('pathAttributes'))!.message).toContain(
+      'advertisedPathAttributes',
+    );
     expect(route(r, '10.0.0.1')).toEqual([
-      { prefix: '10.244.1.0/24', attributes: { origin: 'IGP', communities: [], largeCommunities: [] }, sources: ['CiliumBGPPeeringPolicy/traffic-engineering-legacy.spec.virtualRouters[0].exportPodCIDR'] },
+      {
+        prefix: '10.244.1.0/24',
+        attributes: { origin: 'IGP', communities: [], largeCommunities: [] },
+        sources: [
+          'CiliumBGPPeeringPolicy/traffic-engineering-legacy.spec.virtualRouters[0].exportPodCIDR',
+        ],
+      },
     ]);
   });
 
   it('legacy variant with the CRD spelling applies PodCIDR and LB pool attributes (LOCAL_PREF eBGP-suppressed)', () => {
-    const text = fixtures('guide-traffic-engineering-legacy.yaml')[0]!.text.replace('pathAttributes:', 'advertisedPathAttributes:');
+    const text = fixtures('guide-traffic-engineering-legacy.yaml')[0]!.text.replace(
+      'pathAttributes:',
+      'advertisedPathAttributes:',
+    );
     const c = loadCluster([
       ...fixtures('cluster-rack01.yaml'),
-      { name: 'legacy', text: text.replace('exportPodCIDR: true', 'exportPodCIDR: true\n      serviceSelector: { matchLabels: { bgp-announce: "true" } }') },
-      { name: 'pool', text: 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: premium, labels: {pool: premium}}\nspec: {blocks: [{cidr: 10.200.0.0/24}]}\n' },
+      {
+        name: 'legacy',
+        text: text.replace(
+          'exportPodCIDR: true',
+          'exportPodCIDR: true\n      serviceSelector: { matchLabels: { bgp-announce: "true" } }',
+        ),
+      },
+      {
+        name: 'pool',
+        text: 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: premium, labels: {pool: premium}}\nspec: {blocks: [{cidr: 10.200.0.0/24}]}\n',
+      },
     ]);
     const r = renderNode(c, 'worker-01');
     expect(route(r, '10.0.0.1').map((x) => [x.prefix, x.attributes.communities])).toEqual([
@@ -271,7 +357,10 @@ describe('guide: production PeerConfig, MetalLB objects, Helm values, ServiceMon
   it('accepts production-peer-config with ebgpMultihop 1 and IPv4 only', () => {
     const c = fixtureCluster('guide-production-peer-config.yaml');
     expect(c.errors).toEqual([]);
-    expect(c.peerConfigs[0]!.spec).toMatchObject({ ebgpMultihop: 1, gracefulRestart: { enabled: true, restartTimeSeconds: 120 } });
+    expect(c.peerConfigs[0]!.spec).toMatchObject({
+      ebgpMultihop: 1,
+      gracefulRestart: { enabled: true, restartTimeSeconds: 120 },
+    });
     expect(c.peerConfigs[0]!.spec.families.map((f) => f.afi)).toEqual(['ipv4']);
   });
 

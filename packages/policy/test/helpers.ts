@@ -40,19 +40,28 @@ export function prefixes(r: RenderedNode, peer: string, afi = 'ipv4', instance?:
 
 /** Routes of one peer/family. */
 export function route(r: RenderedNode, peer: string, afi = 'ipv4', instance?: string) {
-  const inst = instance === undefined ? r.instances : r.instances.filter((i) => i.name === instance);
+  const inst =
+    instance === undefined ? r.instances : r.instances.filter((i) => i.name === instance);
   const p = inst.flatMap((i) => i.peers).find((x) => x.name === peer);
   if (!p) throw new Error(`no peer ${peer} on ${r.node}: ${JSON.stringify(r.warnings)}`);
   return p.families.find((f) => f.afi === afi)?.routes ?? [];
 }
 
 /** Condition lookup. */
-export function condition(r: { conditions: readonly Condition[] }, object: string, type: string): Condition | undefined {
+export function condition(
+  r: { conditions: readonly Condition[] },
+  object: string,
+  type: string,
+): Condition | undefined {
   return r.conditions.find((c) => c.object === object && c.type === type);
 }
 
 /** A Node with labels, pod CIDRs and an InternalIP. */
-export function node(name: string, labels: Record<string, string> = {}, opts: { podCIDRs?: string[]; ip?: string; annotations?: Record<string, string> } = {}): RawObject {
+export function node(
+  name: string,
+  labels: Record<string, string> = {},
+  opts: { podCIDRs?: string[]; ip?: string; annotations?: Record<string, string> } = {},
+): RawObject {
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -63,18 +72,40 @@ export function node(name: string, labels: Record<string, string> = {}, opts: { 
 }
 
 /** A Service. */
-export function service(name: string, spec: Record<string, unknown>, meta: { labels?: Record<string, string>; annotations?: Record<string, string>; namespace?: string; creationTimestamp?: string } = {}, status?: { ingress: string[] }): RawObject {
+export function service(
+  name: string,
+  spec: Record<string, unknown>,
+  meta: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    namespace?: string;
+    creationTimestamp?: string;
+  } = {},
+  status?: { ingress: string[] },
+): RawObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, namespace: meta.namespace ?? 'default', labels: meta.labels ?? {}, annotations: meta.annotations ?? {}, ...(meta.creationTimestamp ? { creationTimestamp: meta.creationTimestamp } : {}) },
+    metadata: {
+      name,
+      namespace: meta.namespace ?? 'default',
+      labels: meta.labels ?? {},
+      annotations: meta.annotations ?? {},
+      ...(meta.creationTimestamp ? { creationTimestamp: meta.creationTimestamp } : {}),
+    },
     spec,
-    ...(status ? { status: { loadBalancer: { ingress: status.ingress.map((ip) => ({ ip })) } } } : {}),
+    ...(status
+      ? { status: { loadBalancer: { ingress: status.ingress.map((ip) => ({ ip })) } } }
+      : {}),
   };
 }
 
 /** An EndpointSlice for a service with endpoints on the given nodes. */
-export function slice(svc: string, endpoints: { node: string; ready?: boolean }[], namespace = 'default'): RawObject {
+export function slice(
+  svc: string,
+  endpoints: { node: string; ready?: boolean }[],
+  namespace = 'default',
+): RawObject {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -89,7 +120,14 @@ export function slice(svc: string, endpoints: { node: string; ready?: boolean }[
 }
 
 /** A Cilium custom resource. */
-export function cr(kind: string, name: string, spec: unknown, labels: Record<string, string> = {}, apiVersion = 'cilium.io/v2', extraMeta: Record<string, unknown> = {}): RawObject {
+export function cr(
+  kind: string,
+  name: string,
+  spec: unknown,
+  labels: Record<string, string> = {},
+  apiVersion = 'cilium.io/v2',
+  extraMeta: Record<string, unknown> = {},
+): RawObject {
   return { apiVersion, kind, metadata: { name, labels, ...extraMeta }, spec };
 }
 
@@ -109,7 +147,14 @@ export function v2Setup(opts: { localASN?: number; peerASN?: number } = {}): Raw
         {
           name: 'i1',
           localASN: opts.localASN ?? 65001,
-          peers: [{ name: 'p1', peerAddress: '10.0.0.1', peerASN: opts.peerASN ?? 65100, peerConfigRef: { name: 'pc' } }],
+          peers: [
+            {
+              name: 'p1',
+              peerAddress: '10.0.0.1',
+              peerASN: opts.peerASN ?? 65100,
+              peerConfigRef: { name: 'pc' },
+            },
+          ],
         },
       ],
     }),

@@ -50,6 +50,8 @@ export const ErrorCode = {
   FSM_ERROR: 5,
   CEASE: 6,
   ROUTE_REFRESH_MESSAGE_ERROR: 7,
+  /** RFC 9687 */
+  SEND_HOLD_TIMER_EXPIRED: 8,
 } as const;
 /** A NOTIFICATION error code. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -71,8 +73,16 @@ export const OpenMessageErrorSubcode = {
   BAD_PEER_AS: 2,
   BAD_BGP_IDENTIFIER: 3,
   UNSUPPORTED_OPTIONAL_PARAMETER: 4,
+  /** Deprecated (RFC 4271 Appendix A). */
+  DEPRECATED_AUTHENTICATION_FAILURE: 5,
   UNACCEPTABLE_HOLD_TIME: 6,
   UNSUPPORTED_CAPABILITY: 7,
+  /** Deprecated in the IANA registry. */
+  DEPRECATED_8: 8,
+  /** Deprecated in the IANA registry. */
+  DEPRECATED_9: 9,
+  /** Deprecated in the IANA registry. */
+  DEPRECATED_10: 10,
   ROLE_MISMATCH: 11,
 } as const;
 
@@ -85,6 +95,8 @@ export const UpdateMessageErrorSubcode = {
   ATTRIBUTE_FLAGS_ERROR: 4,
   ATTRIBUTE_LENGTH_ERROR: 5,
   INVALID_ORIGIN_ATTRIBUTE: 6,
+  /** Deprecated (RFC 4271 Appendix A): AS Routing Loop. */
+  DEPRECATED_AS_ROUTING_LOOP: 7,
   INVALID_NEXT_HOP_ATTRIBUTE: 8,
   OPTIONAL_ATTRIBUTE_ERROR: 9,
   INVALID_NETWORK_FIELD: 10,
@@ -129,6 +141,7 @@ export const ErrorSubcodes: Readonly<Record<number, Readonly<Record<string, numb
   [ErrorCode.FSM_ERROR]: FsmErrorSubcode,
   [ErrorCode.CEASE]: CeaseSubcode,
   [ErrorCode.ROUTE_REFRESH_MESSAGE_ERROR]: RouteRefreshErrorSubcode,
+  [ErrorCode.SEND_HOLD_TIMER_EXPIRED]: { UNSPECIFIC: 0 },
 };
 
 const subcodeNames = new Map<number, ReadonlyMap<number, string>>(

@@ -115,8 +115,11 @@ export class ExabgpDaemon extends DaemonBase {
   /** @inheritdoc */
   readonly kind = 'exabgp' as const;
 
+  private readonly debug: boolean;
+
   private constructor(config: ResolvedConfig) {
     super('exabgp', config);
+    this.debug = config.debug ?? false;
   }
 
   /**
@@ -183,7 +186,8 @@ export class ExabgpDaemon extends DaemonBase {
       exabgp_tcp_bind: this.address,
       exabgp_tcp_port: String(this.port),
       exabgp_log_destination: 'stdout',
-      exabgp_log_level: 'INFO',
+      exabgp_log_level: this.debug ? 'DEBUG' : 'INFO',
+      ...(this.debug ? { exabgp_log_packets: 'true', exabgp_log_message: 'true' } : {}),
     };
     this.proc = spawnDaemon('exabgp', [join(this.dir, 'exabgp.conf')], {
       logFile: this.logFile,

@@ -62,6 +62,8 @@ export interface DaemonConfig {
   readonly peers: readonly PeerConfig[];
   /** Routes to originate from the start. */
   readonly routes?: readonly RouteConfig[];
+  /** Verbose protocol logging (ExaBGP: every packet in hex). Off by default: benchmarks. */
+  readonly debug?: boolean;
 }
 
 /** A NOTIFICATION as a daemon reports it. */

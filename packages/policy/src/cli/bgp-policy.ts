@@ -136,8 +136,10 @@ export function main(argv: readonly string[], io: CliIo): number {
 }
 
 // Run only when executed as a program, not when imported by tests.
-const invoked = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-const viaShim = process.argv[1]?.endsWith('bgp-policy.js') || process.argv[1]?.endsWith('bgp-policy');
+const invoked =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+const viaShim =
+  process.argv[1]?.endsWith('bgp-policy.js') || process.argv[1]?.endsWith('bgp-policy');
 if (invoked || viaShim) {
   process.exitCode = main(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),

@@ -10,7 +10,10 @@ import type { RenderedNode } from '../output.js';
 export function columns(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -21,7 +24,19 @@ export function formatTable(r: RenderedNode): string {
   out.push('');
   out.push(
     columns(
-      ['Instance', 'Local AS', 'Router ID', 'Local Port', 'Peer', 'Peer AS', 'Peer Address', 'Session', 'Hold/Keepalive/ConnectRetry', 'GR', 'Families'],
+      [
+        'Instance',
+        'Local AS',
+        'Router ID',
+        'Local Port',
+        'Peer',
+        'Peer AS',
+        'Peer Address',
+        'Session',
+        'Hold/Keepalive/ConnectRetry',
+        'GR',
+        'Families',
+      ],
       r.instances.flatMap((i) =>
         i.peers.map((p) => [
           i.name,
@@ -64,7 +79,13 @@ export function formatTable(r: RenderedNode): string {
   out.push(
     columns(
       ['Namespace', 'Service', 'LB IPs', 'Pools', 'Sharing Key'],
-      r.lbipam.allocations.map((a) => [a.namespace, a.service, a.ips.join(',') || '-', a.pools.join(',') || '-', a.sharingKey ?? '-']),
+      r.lbipam.allocations.map((a) => [
+        a.namespace,
+        a.service,
+        a.ips.join(',') || '-',
+        a.pools.join(',') || '-',
+        a.sharingKey ?? '-',
+      ]),
     ),
   );
   out.push('');
@@ -75,6 +96,7 @@ export function formatTable(r: RenderedNode): string {
     ),
   );
   if (r.errors.length > 0) out.push('', 'Errors:', ...r.errors.map((e) => `  ${e.message}`));
-  if (r.warnings.length > 0) out.push('', 'Warnings:', ...r.warnings.map((w) => `  ${formatWarning(w)}`));
+  if (r.warnings.length > 0)
+    out.push('', 'Warnings:', ...r.warnings.map((w) => `  ${formatWarning(w)}`));
   return `${out.join('\n')}\n`;
 }

@@ -12,12 +12,20 @@
  */
 import type { Cluster } from '../cluster.js';
 import type { Condition } from '../diagnostics.js';
-import type { KubeService } from '../resources/core.js';
 import { isIp } from '../resources/common.js';
-import { type LoadBalancerIPPool } from '../resources/ip-pools.js';
+import type { KubeService } from '../resources/core.js';
+import type { LoadBalancerIPPool } from '../resources/ip-pools.js';
 import { selects } from '../selector.js';
 import { BGP_LB_CLASS, serviceKey, serviceLabels } from '../services.js';
-import { bigIntToIp, formatRange, type IpRange, ipToBigInt, overlaps, poolRanges, rangeSize } from './ranges.js';
+import {
+  bigIntToIp,
+  formatRange,
+  type IpRange,
+  ipToBigInt,
+  overlaps,
+  poolRanges,
+  rangeSize,
+} from './ranges.js';
 import {
   IPAM_REQUEST_SATISFIED,
   type IpamReason,
@@ -31,7 +39,10 @@ import {
 /** Annotations requesting addresses (comma-separated), newest name first. */
 export const IPS_ANNOTATIONS = ['lbipam.cilium.io/ips', 'io.cilium/lb-ipam-ips'] as const;
 /** Annotations carrying the sharing key. */
-export const SHARING_KEY_ANNOTATIONS = ['lbipam.cilium.io/sharing-key', 'io.cilium/lb-ipam-sharing-key'] as const;
+export const SHARING_KEY_ANNOTATIONS = [
+  'lbipam.cilium.io/sharing-key',
+  'io.cilium/lb-ipam-sharing-key',
+] as const;
 /** Annotations allowing sharing across namespaces (comma list or `*`). */
 export const SHARING_CROSS_NAMESPACE_ANNOTATIONS = [
   'lbipam.cilium.io/sharing-cross-namespace',
@@ -80,7 +91,10 @@ export function lbServiceInfo(svc: KubeService): LbServiceInfo {
     svc,
     key: serviceKey(svc),
     sharingKey: annotation(svc, SHARING_KEY_ANNOTATIONS),
-    crossNamespace: (annotation(svc, SHARING_CROSS_NAMESPACE_ANNOTATIONS) ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    crossNamespace: (annotation(svc, SHARING_CROSS_NAMESPACE_ANNOTATIONS) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
     requested: [...new Set(requested)],
   };
 }
@@ -107,7 +121,9 @@ function allowsNamespace(s: LbServiceInfo, ns: string): boolean {
  */
 export function canShare(a: LbServiceInfo, b: LbServiceInfo): boolean {
   if (a.sharingKey === undefined || a.sharingKey !== b.sharingKey) return false;
-  const ns = a.svc.meta.namespace === b.svc.meta.namespace || (allowsNamespace(a, b.svc.meta.namespace) && allowsNamespace(b, a.svc.meta.namespace));
+  const ns =
+    a.svc.meta.namespace === b.svc.meta.namespace ||
+    (allowsNamespace(a, b.svc.meta.namespace) && allowsNamespace(b, a.svc.meta.namespace));
   if (!ns) return false;
   const ports = new Set(a.svc.ports.map((p) => p.port));
   if (b.svc.ports.some((p) => ports.has(p.port))) return false;
@@ -129,7 +145,8 @@ function wantedFamilies(svc: KubeService, v4: boolean, v6: boolean): ('IPv4' | '
     return enabled(f) ? [f] : [];
   }
   if (policy === 'RequireDualStack') return v4 && v6 ? ['IPv4', 'IPv6'] : null;
-  const listed: ('IPv4' | 'IPv6')[] = svc.ipFamilies.length > 0 ? [...svc.ipFamilies] : ['IPv4', 'IPv6'];
+  const listed: ('IPv4' | 'IPv6')[] =
+    svc.ipFamilies.length > 0 ? [...svc.ipFamilies] : ['IPv4', 'IPv6'];
   return [...new Set(listed)].filter(enabled);
 }
 
@@ -137,13 +154,18 @@ const MESSAGES: Record<IpamReason, string> = {
   satisfied: '',
   no_pool: 'There are no enabled CiliumLoadBalancerIPPools that match this service',
   pool_selector_mismatch: "The pool containing the requested IP doesn't select this service",
-  out_of_ips: 'All enabled CiliumLoadBalancerIPPools that match this service ran out of allocatable IPs',
+  out_of_ips:
+    'All enabled CiliumLoadBalancerIPPools that match this service ran out of allocatable IPs',
   already_allocated: 'The requested IP is already allocated to another service',
-  already_allocated_incompatible_service: 'The requested IP is allocated to a service with the same sharing key that cannot share it',
+  already_allocated_incompatible_service:
+    'The requested IP is allocated to a service with the same sharing key that cannot share it',
 };
 
 function byPoolAge(a: LoadBalancerIPPool, b: LoadBalancerIPPool): number {
-  return a.meta.creationTimestamp.localeCompare(b.meta.creationTimestamp) || a.meta.name.localeCompare(b.meta.name);
+  return (
+    a.meta.creationTimestamp.localeCompare(b.meta.creationTimestamp) ||
+    a.meta.name.localeCompare(b.meta.name)
+  );
 }
 
 /** Runs LB-IPAM over the cluster. With no pool at all LB-IPAM is dormant and returns nothing. */
@@ -164,7 +186,8 @@ export function allocateLbIps(cluster: Cluster, opts: LbIpamOptions = {}): LbIpa
     ranges.forEach((r, i) => {
       if (msg !== undefined) return;
       const hit = [...live, ...ranges.slice(0, i)].find((o) => overlaps(o, r));
-      if (hit) msg = `Pool conflicts since range '${formatRange(r)}' overlaps range '${formatRange(hit)}' from IP Pool '${hit.pool.meta.name}'`;
+      if (hit)
+        msg = `Pool conflicts since range '${formatRange(r)}' overlaps range '${formatRange(hit)}' from IP Pool '${hit.pool.meta.name}'`;
     });
     if (msg !== undefined) conflictMsg.set(pool.meta.name, msg);
     else live.push(...ranges);
@@ -184,9 +207,17 @@ export function allocateLbIps(cluster: Cluster, opts: LbIpamOptions = {}): LbIpa
     held.set(s.key, [...(held.get(s.key) ?? []), h]);
   };
   const containing = (isV6: boolean, ip: bigint): IpRange[] =>
-    pools.filter(usable).flatMap((p) => rangesByPool.get(p.meta.name)!.filter((r) => r.v6 === isV6 && r.first <= ip && ip <= r.last));
-  const selectsSvc = (p: LoadBalancerIPPool, s: LbServiceInfo): boolean => selects(p.serviceSelector, serviceLabels(s.svc), 'all');
-  const shareable = (s: LbServiceInfo, h: Holding): boolean => h.services.every((o) => canShare(s, o));
+    pools
+      .filter(usable)
+      .flatMap((p) =>
+        rangesByPool
+          .get(p.meta.name)!
+          .filter((r) => r.v6 === isV6 && r.first <= ip && ip <= r.last),
+      );
+  const selectsSvc = (p: LoadBalancerIPPool, s: LbServiceInfo): boolean =>
+    selects(p.serviceSelector, serviceLabels(s.svc), 'all');
+  const shareable = (s: LbServiceInfo, h: Holding): boolean =>
+    h.services.every((o) => canShare(s, o));
 
   // Pass 1: keep still-valid addresses the Services already hold (stability).
   for (const s of [...services].sort((a, b) => a.key.localeCompare(b.key))) {
@@ -194,7 +225,12 @@ export function allocateLbIps(cluster: Cluster, opts: LbIpamOptions = {}): LbIpa
     const kept = new Set<boolean>();
     for (const text of s.svc.ingressIPs) {
       const isV6 = text.includes(':');
-      if (s.requested.length > 0 ? !s.requested.includes(text) : !families.includes(isV6 ? 'IPv6' : 'IPv4') || kept.has(isV6)) continue;
+      if (
+        s.requested.length > 0
+          ? !s.requested.includes(text)
+          : !families.includes(isV6 ? 'IPv6' : 'IPv4') || kept.has(isV6)
+      )
+        continue;
       const ip = ipToBigInt(text);
       // A disabled pool keeps its existing allocations; a conflicting or removed range does not.
       const range = containing(isV6, ip).find((r) => selectsSvc(r.pool, s));
@@ -210,7 +246,9 @@ export function allocateLbIps(cluster: Cluster, opts: LbIpamOptions = {}): LbIpa
   // Pass 2: allocate what is missing.
   const failures = new Map<string, { reason: IpamReason; message: string }>();
   const order = [...services].sort(
-    (a, b) => a.svc.meta.creationTimestamp.localeCompare(b.svc.meta.creationTimestamp) || a.key.localeCompare(b.key),
+    (a, b) =>
+      a.svc.meta.creationTimestamp.localeCompare(b.svc.meta.creationTimestamp) ||
+      a.key.localeCompare(b.key),
   );
   for (const s of order) {
     const fail = (reason: IpamReason, message = MESSAGES[reason]): void => {
@@ -243,7 +281,11 @@ export function allocateLbIps(cluster: Cluster, opts: LbIpamOptions = {}): LbIpa
         }
         const h = holdings.get(hkey(isV6, ip));
         if (h && !shareable(s, h)) {
-          fail(h.services.some((o) => o.sharingKey !== undefined && o.sharingKey === s.sharingKey) ? 'already_allocated_incompatible_service' : 'already_allocated');
+          fail(
+            h.services.some((o) => o.sharingKey !== undefined && o.sharingKey === s.sharingKey)
+              ? 'already_allocated_incompatible_service'
+              : 'already_allocated',
+          );
           continue;
         }
         take(s, range, ip);
@@ -251,7 +293,10 @@ export function allocateLbIps(cluster: Cluster, opts: LbIpamOptions = {}): LbIpa
     } else {
       const families = wantedFamilies(s.svc, v4, v6);
       if (families === null) {
-        fail('no_pool', 'Service requires dual stack but the cluster does not have both IPv4 and IPv6 enabled');
+        fail(
+          'no_pool',
+          'Service requires dual stack but the cluster does not have both IPv4 and IPv6 enabled',
+        );
         continue;
       }
       for (const f of families) {
@@ -260,7 +305,9 @@ export function allocateLbIps(cluster: Cluster, opts: LbIpamOptions = {}): LbIpa
         // With a sharing key, first reuse an address of the same key.
         if (s.sharingKey !== undefined) {
           const reuse = [...holdings.values()]
-            .filter((h) => h.range.v6 === isV6 && h.services.some((o) => o.sharingKey === s.sharingKey))
+            .filter(
+              (h) => h.range.v6 === isV6 && h.services.some((o) => o.sharingKey === s.sharingKey),
+            )
             .sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0))
             .find((h) => usable(h.range.pool) && selectsSvc(h.range.pool, s) && shareable(s, h));
           if (reuse) {
@@ -292,7 +339,10 @@ export function allocateLbIps(cluster: Cluster, opts: LbIpamOptions = {}): LbIpa
   const allocations: LbAllocation[] = [...services]
     .sort((a, b) => a.key.localeCompare(b.key))
     .map((s) => {
-      const hs = [...(held.get(s.key) ?? [])].sort((a, b) => Number(a.range.v6) - Number(b.range.v6) || (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
+      const hs = [...(held.get(s.key) ?? [])].sort(
+        (a, b) =>
+          Number(a.range.v6) - Number(b.range.v6) || (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0),
+      );
       const f = failures.get(s.key);
       const ok = f === undefined && hs.length > 0;
       const reason = f ?? { reason: 'no_pool' as const, message: MESSAGES.no_pool };
@@ -323,14 +373,39 @@ export function allocateLbIps(cluster: Cluster, opts: LbIpamOptions = {}): LbIpa
       [PoolConditionType.IPS_AVAILABLE, available],
       [PoolConditionType.IPS_USED, used],
     ] as const) {
-      conditions.push({ object: obj, type, status: 'Unknown', reason: 'noreason', message: String(n) });
+      conditions.push({
+        object: obj,
+        type,
+        status: 'Unknown',
+        reason: 'noreason',
+        message: String(n),
+      });
     }
     conditions.push(
       conflicting
-        ? { object: obj, type: PoolConditionType.POOL_CONFLICT, status: 'True', reason: 'cidr_overlap', message: conflictMsg.get(p.meta.name)! }
-        : { object: obj, type: PoolConditionType.POOL_CONFLICT, status: 'False', reason: 'resolved', message: '' },
+        ? {
+            object: obj,
+            type: PoolConditionType.POOL_CONFLICT,
+            status: 'True',
+            reason: 'cidr_overlap',
+            message: conflictMsg.get(p.meta.name)!,
+          }
+        : {
+            object: obj,
+            type: PoolConditionType.POOL_CONFLICT,
+            status: 'False',
+            reason: 'resolved',
+            message: '',
+          },
     );
-    return { name: p.meta.name, conflicting, disabled: p.disabled, ipsTotal: String(total), ipsAvailable: String(available), ipsUsed: String(used) };
+    return {
+      name: p.meta.name,
+      conflicting,
+      disabled: p.disabled,
+      ipsTotal: String(total),
+      ipsAvailable: String(available),
+      ipsUsed: String(used),
+    };
   });
   return { allocations, pools: poolStatus, conditions };
 }
@@ -339,7 +414,11 @@ export function allocateLbIps(cluster: Cluster, opts: LbIpamOptions = {}): LbIpa
  * The LoadBalancer ingress addresses BGP advertises, by `namespace/name`: LB-IPAM's allocation
  * for Services it serves (when it is active), otherwise the Service's own status.
  */
-export function effectiveIngressIPs(cluster: Cluster, result: LbIpamResult, opts: LbIpamOptions = {}): Map<string, readonly string[]> {
+export function effectiveIngressIPs(
+  cluster: Cluster,
+  result: LbIpamResult,
+  opts: LbIpamOptions = {},
+): Map<string, readonly string[]> {
   const out = new Map<string, readonly string[]>();
   const active = cluster.lbPools.length > 0;
   const alloc = new Map(result.allocations.map((a) => [`${a.namespace}/${a.service}`, a.ips]));

@@ -54,9 +54,11 @@ export function poolRanges(pool: LoadBalancerIPPool): IpRange[] {
       }
       return { pool, block, v6: p.afi === 2, first, last };
     }
-    const first = ipToBigInt(b.start);
-    const last = ipToBigInt(b.stop);
-    return { pool, block, v6: b.start.includes(':'), first: first < last ? first : last, last: first < last ? last : first };
+    // A reversed start/stop is read as the same range (bigints: Math.min/max do not apply).
+    const ends = [ipToBigInt(b.start), ipToBigInt(b.stop)].sort((x, y) =>
+      x < y ? -1 : x > y ? 1 : 0,
+    );
+    return { pool, block, v6: b.start.includes(':'), first: ends[0]!, last: ends[1]! };
   });
 }
 

@@ -7,13 +7,14 @@
  *
  * @module
  */
-import { parseLargeCommunity, parseStandardCommunity } from '../communities.js';
+
 import type { Cluster } from '../cluster.js';
+import { parseLargeCommunity, parseStandardCommunity } from '../communities.js';
 import type { Warning } from '../diagnostics.js';
 import { FieldReader, type Rec } from '../fields.js';
 import { objectRef, type RawObject } from '../meta.js';
 import { isCidr, isIp } from '../resources/common.js';
-import { parseSelector, type LabelSelector, selectorToObject, selects } from '../selector.js';
+import { type LabelSelector, parseSelector, selectorToObject, selects } from '../selector.js';
 import { MigrationLabel, type MigrationResult } from './types.js';
 
 const API = 'cilium.io/v2';
@@ -46,7 +47,13 @@ interface Ctx {
   readonly objects: Record<string, unknown>[];
 }
 
-function reader(o: RawObject): { r: FieldReader; root: Rec | undefined; name: string; ns: string; kind: string } {
+function reader(o: RawObject): {
+  r: FieldReader;
+  root: Rec | undefined;
+  name: string;
+  ns: string;
+  kind: string;
+} {
   const meta = (o.metadata ?? {}) as Record<string, unknown>;
   const name = typeof meta.name === 'string' ? meta.name : '(unnamed)';
   const ns = typeof meta.namespace === 'string' ? meta.namespace : 'metallb-system';
@@ -67,7 +74,9 @@ function selectorList(spec: Rec, key: string): LabelSelector[] {
 export function migrateMetalLB(cluster: Cluster): MigrationResult {
   const ctx: Ctx = { warnings: [], objects: [] };
   const of = (kind: string) =>
-    cluster.metallb.filter((o) => o.kind === kind).sort((a, b) => JSON.stringify(a.metadata).localeCompare(JSON.stringify(b.metadata)));
+    cluster.metallb
+      .filter((o) => o.kind === kind)
+      .sort((a, b) => JSON.stringify(a.metadata).localeCompare(JSON.stringify(b.metadata)));
 
   // Community aliases.
   const aliases = new Map<string, string>();
@@ -82,7 +91,9 @@ export function migrateMetalLB(cluster: Cluster): MigrationResult {
 
   const poolLabels = new Map<string, Readonly<Record<string, string>>>();
   for (const o of of('IPAddressPool')) migratePool(o, ctx, poolLabels);
-  const peers = of('BGPPeer').map((o) => migratePeer(o, ctx)).filter((p) => p !== undefined);
+  const peers = of('BGPPeer')
+    .map((o) => migratePeer(o, ctx))
+    .filter((p) => p !== undefined);
   // ClusterConfigs: one per distinct node selector; instances by myASN.
   const groups = new Map<string, { selector: LabelSelector | undefined; peers: typeof peers }>();
   for (const p of peers) {
@@ -103,27 +114,55 @@ export function migrateMetalLB(cluster: Cluster): MigrationResult {
       })),
     };
     if (g.selector) spec.nodeSelector = selectorToObject(g.selector);
-    ctx.objects.unshift({ apiVersion: API, kind: 'CiliumBGPClusterConfig', metadata: { name }, spec });
+    ctx.objects.unshift({
+      apiVersion: API,
+      kind: 'CiliumBGPClusterConfig',
+      metadata: { name },
+      spec,
+    });
   }
   if (groups.size > 1) {
-    ctx.warnings.push({ object: 'BGPPeer/*', path: 'spec.nodeSelectors', message: `peers use ${groups.size} different node selectors, giving ${groups.size} ClusterConfigs; a node selected by two of them gets ConflictingClusterConfig and no sessions` });
+    ctx.warnings.push({
+      object: 'BGPPeer/*',
+      path: 'spec.nodeSelectors',
+      message: `peers use ${groups.size} different node selectors, giving ${groups.size} ClusterConfigs; a node selected by two of them gets ConflictingClusterConfig and no sessions`,
+    });
   }
   const peerNames = peers.map((p) => p.name);
-  for (const o of of('BGPAdvertisement')) migrateAdvertisement(o, ctx, aliases, peerNames, poolLabels);
+  for (const o of of('BGPAdvertisement'))
+    migrateAdvertisement(o, ctx, aliases, peerNames, poolLabels);
   for (const o of of('L2Advertisement')) {
     const { r } = reader(o);
-    warn(ctx, r, '', 'L2 announcements are not BGP: translate to a CiliumL2AnnouncementPolicy by hand (not generated)');
+    warn(
+      ctx,
+      r,
+      '',
+      'L2 announcements are not BGP: translate to a CiliumL2AnnouncementPolicy by hand (not generated)',
+    );
   }
   for (const o of cluster.metallb) {
-    if (!['Community', 'IPAddressPool', 'BGPPeer', 'BGPAdvertisement', 'L2Advertisement'].includes(String(o.kind))) {
-      warn(ctx, reader(o).r, '', `MetalLB kind ${String(o.kind)} has no Cilium equivalent; not migrated`);
+    if (
+      !['Community', 'IPAddressPool', 'BGPPeer', 'BGPAdvertisement', 'L2Advertisement'].includes(
+        String(o.kind),
+      )
+    ) {
+      warn(
+        ctx,
+        reader(o).r,
+        '',
+        `MetalLB kind ${String(o.kind)} has no Cilium equivalent; not migrated`,
+      );
     }
   }
   migrateServices(cluster, ctx);
   return { objects: ctx.objects, warnings: ctx.warnings };
 }
 
-function migratePool(o: RawObject, ctx: Ctx, poolLabels: Map<string, Readonly<Record<string, string>>>): void {
+function migratePool(
+  o: RawObject,
+  ctx: Ctx,
+  poolLabels: Map<string, Readonly<Record<string, string>>>,
+): void {
   const { r, root, name } = reader(o);
   const meta = root?.rec('metadata');
   poolLabels.set(name, meta?.stringMap('labels') ?? {});
@@ -141,24 +180,59 @@ function migratePool(o: RawObject, ctx: Ctx, poolLabels: Map<string, Readonly<Re
   const expressions: Record<string, unknown>[] = [];
   let matchLabels: Record<string, string> = {};
   if (spec.bool('autoAssign') === false) {
-    warn(ctx, r, 'spec.autoAssign', `no Cilium equivalent; emulated with serviceSelector ${MigrationLabel.METALLB_POOL}=${name} (migrated Services that asked for this pool carry it)`);
+    warn(
+      ctx,
+      r,
+      'spec.autoAssign',
+      `no Cilium equivalent; emulated with serviceSelector ${MigrationLabel.METALLB_POOL}=${name} (migrated Services that asked for this pool carry it)`,
+    );
     matchLabels[MigrationLabel.METALLB_POOL] = name;
   }
   if (spec.bool('avoidBuggyIPs') === true) {
-    warn(ctx, r, 'spec.avoidBuggyIPs', 'approximated by allowFirstLastIPs: No, which reserves only the first and last address of each CIDR block (MetalLB skips every .0 and .255)');
+    warn(
+      ctx,
+      r,
+      'spec.avoidBuggyIPs',
+      'approximated by allowFirstLastIPs: No, which reserves only the first and last address of each CIDR block (MetalLB skips every .0 and .255)',
+    );
     out.allowFirstLastIPs = 'No';
   }
   const sa = spec.rec('serviceAllocation');
   if (sa) {
-    if (sa.has('priority')) warn(ctx, r, 'spec.serviceAllocation.priority', 'no Cilium equivalent (pools have no priority); dropped');
+    if (sa.has('priority'))
+      warn(
+        ctx,
+        r,
+        'spec.serviceAllocation.priority',
+        'no Cilium equivalent (pools have no priority); dropped',
+      );
     const namespaces = sa.strList('namespaces');
-    if (namespaces.length > 0) expressions.push({ key: 'io.kubernetes.service.namespace', operator: 'In', values: namespaces });
-    if (sa.list('namespaceSelectors').length > 0) warn(ctx, r, 'spec.serviceAllocation.namespaceSelectors', 'no Cilium equivalent (Services are selected by their own labels only); dropped');
+    if (namespaces.length > 0)
+      expressions.push({
+        key: 'io.kubernetes.service.namespace',
+        operator: 'In',
+        values: namespaces,
+      });
+    if (sa.list('namespaceSelectors').length > 0)
+      warn(
+        ctx,
+        r,
+        'spec.serviceAllocation.namespaceSelectors',
+        'no Cilium equivalent (Services are selected by their own labels only); dropped',
+      );
     const svcSel = selectorList(sa, 'serviceSelectors');
-    if (svcSel.length > 1) warn(ctx, r, 'spec.serviceAllocation.serviceSelectors', 'several selectors are ORed in MetalLB; Cilium has one serviceSelector: only the first is used');
+    if (svcSel.length > 1)
+      warn(
+        ctx,
+        r,
+        'spec.serviceAllocation.serviceSelectors',
+        'several selectors are ORed in MetalLB; Cilium has one serviceSelector: only the first is used',
+      );
     if (svcSel[0]) {
       matchLabels = { ...matchLabels, ...svcSel[0].matchLabels };
-      expressions.push(...((selectorToObject(svcSel[0]).matchExpressions as Record<string, unknown>[]) ?? []));
+      expressions.push(
+        ...((selectorToObject(svcSel[0]).matchExpressions as Record<string, unknown>[]) ?? []),
+      );
     }
   }
   if (Object.keys(matchLabels).length > 0 || expressions.length > 0) {
@@ -167,7 +241,12 @@ function migratePool(o: RawObject, ctx: Ctx, poolLabels: Map<string, Readonly<Re
       ...(expressions.length > 0 ? { matchExpressions: expressions } : {}),
     };
   }
-  ctx.objects.push({ apiVersion: API, kind: 'CiliumLoadBalancerIPPool', metadata: { name }, spec: out });
+  ctx.objects.push({
+    apiVersion: API,
+    kind: 'CiliumLoadBalancerIPPool',
+    metadata: { name },
+    spec: out,
+  });
 }
 
 interface MigratedPeer {
@@ -192,12 +271,24 @@ function migratePeer(o: RawObject, ctx: Ctx): MigratedPeer | undefined {
   const iface = spec.str('interface');
   if (iface !== undefined) {
     peer.autoDiscovery = { mode: 'Unnumbered', unnumbered: { interface: iface } };
-    warn(ctx, r, 'spec.interface', 'unnumbered peering maps to autoDiscovery mode Unnumbered, only in Cilium main (not in released CRDs)');
+    warn(
+      ctx,
+      r,
+      'spec.interface',
+      'unnumbered peering maps to autoDiscovery mode Unnumbered, only in Cilium main (not in released CRDs)',
+    );
   }
   const dynamic = spec.str('dynamicASN');
   peer.peerASN = spec.int('peerASN') ?? 0;
-  if (dynamic !== undefined) warn(ctx, r, 'spec.dynamicASN', `mapped to peerASN 0 (accept any ASN); Cilium cannot restrict it to ${dynamic} sessions`);
-  if (spec.has('localASN')) warn(ctx, r, 'spec.localASN', 'local-as override has no Cilium equivalent; dropped');
+  if (dynamic !== undefined)
+    warn(
+      ctx,
+      r,
+      'spec.dynamicASN',
+      `mapped to peerASN 0 (accept any ASN); Cilium cannot restrict it to ${dynamic} sessions`,
+    );
+  if (spec.has('localASN'))
+    warn(ctx, r, 'spec.localASN', 'local-as override has no Cilium equivalent; dropped');
   const pc: Record<string, unknown> = {};
   const port = spec.int('peerPort');
   if (port !== undefined) pc.transport = { peerPort: port };
@@ -210,7 +301,13 @@ function migratePeer(o: RawObject, ctx: Ctx): MigratedPeer | undefined {
   if (ka !== undefined && hold === undefined) hold = ka * 3;
   const timers: Record<string, number> = {};
   if (hold !== undefined) {
-    if (hold === 0) warn(ctx, r, 'spec.holdTime', 'hold time 0 (no keepalives) is not allowed by Cilium (minimum 3); Cilium default 90 used');
+    if (hold === 0)
+      warn(
+        ctx,
+        r,
+        'spec.holdTime',
+        'hold time 0 (no keepalives) is not allowed by Cilium (minimum 3); Cilium default 90 used',
+      );
     else timers.holdTimeSeconds = hold;
   }
   if (ka !== undefined && hold !== 0) timers.keepAliveTimeSeconds = Math.max(1, ka);
@@ -220,23 +317,47 @@ function migratePeer(o: RawObject, ctx: Ctx): MigratedPeer | undefined {
     if (s !== undefined) timers.connectRetryTimeSeconds = Math.max(1, s);
   }
   if (Object.keys(timers).length > 0) pc.timers = timers;
-  if (spec.bool('enableGracefulRestart') === true) pc.gracefulRestart = { enabled: true, restartTimeSeconds: 120 };
+  if (spec.bool('enableGracefulRestart') === true)
+    pc.gracefulRestart = { enabled: true, restartTimeSeconds: 120 };
   if (spec.bool('ebgpMultiHop') === true) pc.ebgpMultihop = 255;
   const secret = spec.rec('passwordSecret')?.str('name');
   if (secret !== undefined || spec.has('password')) {
     pc.authSecretRef = secret ?? `${name}-bgp-password`;
-    warn(ctx, r, secret !== undefined ? 'spec.passwordSecret' : 'spec.password', `copy the password into Secret ${pc.authSecretRef as string} (key password) in Cilium's BGP secrets namespace (default kube-system)`);
+    warn(
+      ctx,
+      r,
+      secret !== undefined ? 'spec.passwordSecret' : 'spec.password',
+      `copy the password into Secret ${pc.authSecretRef as string} (key password) in Cilium's BGP secrets namespace (default kube-system)`,
+    );
   }
   for (const f of ['routerID', 'sourceAddress']) {
-    if (spec.has(f)) warn(ctx, r, `spec.${f}`, `per-node in Cilium: set ${f === 'routerID' ? 'routerID' : 'peers[].localAddress'} in a CiliumBGPNodeConfigOverride for each node (not generated)`);
+    if (spec.has(f))
+      warn(
+        ctx,
+        r,
+        `spec.${f}`,
+        `per-node in Cilium: set ${f === 'routerID' ? 'routerID' : 'peers[].localAddress'} in a CiliumBGPNodeConfigOverride for each node (not generated)`,
+      );
   }
-  if (spec.has('bfdProfile')) warn(ctx, r, 'spec.bfdProfile', 'BFD is not in released Cilium BGP CRDs; dropped');
+  if (spec.has('bfdProfile'))
+    warn(ctx, r, 'spec.bfdProfile', 'BFD is not in released Cilium BGP CRDs; dropped');
   if (spec.has('vrf')) warn(ctx, r, 'spec.vrf', 'VRFs are not supported by Cilium BGP; dropped');
-  if (spec.has('disableMP') || spec.has('dualStackAddressFamily')) warn(ctx, r, 'spec.disableMP', 'Cilium always negotiates each family separately; dropped');
+  if (spec.has('disableMP') || spec.has('dualStackAddressFamily'))
+    warn(ctx, r, 'spec.disableMP', 'Cilium always negotiates each family separately; dropped');
   const sels = selectorList(spec, 'nodeSelectors');
-  if (sels.length > 1) warn(ctx, r, 'spec.nodeSelectors', 'several selectors are ORed in MetalLB; a ClusterConfig has one nodeSelector: only the first is used');
+  if (sels.length > 1)
+    warn(
+      ctx,
+      r,
+      'spec.nodeSelectors',
+      'several selectors are ORed in MetalLB; a ClusterConfig has one nodeSelector: only the first is used',
+    );
   const label = `${MigrationLabel.METALLB_PEER_PREFIX}${name}`;
-  pc.families = ['ipv4', 'ipv6'].map((afi) => ({ afi, safi: 'unicast', advertisements: { matchLabels: { [label]: 'true' } } }));
+  pc.families = ['ipv4', 'ipv6'].map((afi) => ({
+    afi,
+    safi: 'unicast',
+    advertisements: { matchLabels: { [label]: 'true' } },
+  }));
   ctx.objects.push({ apiVersion: API, kind: 'CiliumBGPPeerConfig', metadata: { name }, spec: pc });
   return { name, myASN, nodeSelector: sels[0], peer };
 }
@@ -260,38 +381,86 @@ function migrateAdvertisement(
   const large: string[] = [];
   for (const [i, c] of spec.strList('communities').entries()) {
     const value = aliases.get(c) ?? c;
-    if (value.startsWith('large:') && parseLargeCommunity(value.slice(6))) large.push(value.slice(6));
+    if (value.startsWith('large:') && parseLargeCommunity(value.slice(6)))
+      large.push(value.slice(6));
     else if (parseStandardCommunity(value) !== undefined) standard.push(value);
-    else warn(ctx, r, `spec.communities[${i}]`, `"${c}" is neither a community nor a known Community alias; dropped`);
+    else
+      warn(
+        ctx,
+        r,
+        `spec.communities[${i}]`,
+        `"${c}" is neither a community nor a known Community alias; dropped`,
+      );
   }
   const attributes: Record<string, unknown> = {};
   if (standard.length > 0 || large.length > 0) {
-    attributes.communities = { ...(standard.length > 0 ? { standard } : {}), ...(large.length > 0 ? { large } : {}) };
+    attributes.communities = {
+      ...(standard.length > 0 ? { standard } : {}),
+      ...(large.length > 0 ? { large } : {}),
+    };
   }
   const lp = spec.int('localPref');
   if (lp !== undefined) attributes.localPreference = lp;
   // Pools: named + selected; none of either means all pools.
   const named = spec.strList('ipAddressPools');
   const poolSels = selectorList(spec, 'ipAddressPoolSelectors');
-  const pools = [...new Set([...named, ...[...poolLabels].filter(([, l]) => poolSels.some((s) => selects(s, l, 'none'))).map(([n]) => n)])].sort();
+  const pools = [
+    ...new Set([
+      ...named,
+      ...[...poolLabels]
+        .filter(([, l]) => poolSels.some((s) => selects(s, l, 'none')))
+        .map(([n]) => n),
+    ]),
+  ].sort();
   const restrictPools = named.length > 0 || poolSels.length > 0;
-  if (restrictPools) warn(ctx, r, 'spec.ipAddressPools', `Cilium selects Services, not pools: translated to a selector on label ${MigrationLabel.METALLB_POOL}, which migrated Services carry`);
-  const poolExpr = restrictPools ? [{ key: MigrationLabel.METALLB_POOL, operator: 'In', values: pools.length > 0 ? pools : ['none'] }] : [];
+  if (restrictPools)
+    warn(
+      ctx,
+      r,
+      'spec.ipAddressPools',
+      `Cilium selects Services, not pools: translated to a selector on label ${MigrationLabel.METALLB_POOL}, which migrated Services carry`,
+    );
+  const poolExpr = restrictPools
+    ? [
+        {
+          key: MigrationLabel.METALLB_POOL,
+          operator: 'In',
+          values: pools.length > 0 ? pools : ['none'],
+        },
+      ]
+    : [];
   const svcSels = selectorList(spec, 'serviceSelectors');
   // Select-all trick for "every Service": a NotIn on a key nobody uses.
-  const everything = { key: MigrationLabel.METALLB_POOL, operator: 'NotIn', values: ['never-used-value'] };
+  const everything = {
+    key: MigrationLabel.METALLB_POOL,
+    operator: 'NotIn',
+    values: ['never-used-value'],
+  };
   const selectors =
     svcSels.length === 0
       ? [{ matchExpressions: poolExpr.length > 0 ? poolExpr : [everything] }]
       : svcSels.map((s) => {
           const obj = selectorToObject(s);
           const exprs = [...((obj.matchExpressions as unknown[]) ?? []), ...poolExpr];
-          return { ...obj, ...(exprs.length > 0 ? { matchExpressions: exprs } : {}), ...(Object.keys(obj).length === 0 && exprs.length === 0 ? { matchExpressions: [everything] } : {}) };
+          return {
+            ...obj,
+            ...(exprs.length > 0 ? { matchExpressions: exprs } : {}),
+            ...(Object.keys(obj).length === 0 && exprs.length === 0
+              ? { matchExpressions: [everything] }
+              : {}),
+          };
         });
-  if (spec.list('nodeSelectors').length > 0) warn(ctx, r, 'spec.nodeSelectors', 'Cilium has no per-advertisement node filter; use a separate ClusterConfig/PeerConfig for those nodes (dropped)');
+  if (spec.list('nodeSelectors').length > 0)
+    warn(
+      ctx,
+      r,
+      'spec.nodeSelectors',
+      'Cilium has no per-advertisement node filter; use a separate ClusterConfig/PeerConfig for those nodes (dropped)',
+    );
   const targets = spec.strList('peers');
   const labels: Record<string, string> = {};
-  for (const p of targets.length > 0 ? targets : peerNames) labels[`${MigrationLabel.METALLB_PEER_PREFIX}${p}`] = 'true';
+  for (const p of targets.length > 0 ? targets : peerNames)
+    labels[`${MigrationLabel.METALLB_PEER_PREFIX}${p}`] = 'true';
   ctx.objects.push({
     apiVersion: API,
     kind: 'CiliumBGPAdvertisement',
@@ -307,16 +476,24 @@ function migrateAdvertisement(
   });
 }
 
-function metallbAnnotation(annotations: Readonly<Record<string, string>>, key: string): string | undefined {
-  for (const p of PREFIXES) if (annotations[`${p}${key}`] !== undefined) return annotations[`${p}${key}`];
+function metallbAnnotation(
+  annotations: Readonly<Record<string, string>>,
+  key: string,
+): string | undefined {
+  for (const p of PREFIXES)
+    if (annotations[`${p}${key}`] !== undefined) return annotations[`${p}${key}`];
   return undefined;
 }
 
 function migrateServices(cluster: Cluster, ctx: Ctx): void {
-  for (const svc of [...cluster.services].sort((a, b) => `${a.meta.namespace}/${a.meta.name}`.localeCompare(`${b.meta.namespace}/${b.meta.name}`))) {
+  for (const svc of [...cluster.services].sort((a, b) =>
+    `${a.meta.namespace}/${a.meta.name}`.localeCompare(`${b.meta.namespace}/${b.meta.name}`),
+  )) {
     const a = svc.meta.annotations;
     if (!Object.keys(a).some((k) => PREFIXES.some((p) => k.startsWith(p)))) continue;
-    const annotations: Record<string, string> = Object.fromEntries(Object.entries(a).filter(([k]) => !PREFIXES.some((p) => k.startsWith(p))));
+    const annotations: Record<string, string> = Object.fromEntries(
+      Object.entries(a).filter(([k]) => !PREFIXES.some((p) => k.startsWith(p))),
+    );
     const labels: Record<string, string> = { ...svc.meta.labels };
     const obj = `Service/${svc.meta.namespace}/${svc.meta.name}`;
     const ips = metallbAnnotation(a, METALLB_ANNOTATIONS.LOAD_BALANCER_IPS);
@@ -324,9 +501,16 @@ function migrateServices(cluster: Cluster, ctx: Ctx): void {
     const shared = metallbAnnotation(a, METALLB_ANNOTATIONS.ALLOW_SHARED_IP);
     if (shared !== undefined) {
       annotations['lbipam.cilium.io/sharing-key'] = shared;
-      ctx.warnings.push({ object: obj, path: 'metadata.annotations', message: 'sharing: Cilium checks ports, namespace and traffic policy but not MetalLB\'s backend-key rule for Cluster services' });
+      ctx.warnings.push({
+        object: obj,
+        path: 'metadata.annotations',
+        message:
+          "sharing: Cilium checks ports, namespace and traffic policy but not MetalLB's backend-key rule for Cluster services",
+      });
     }
-    const pool = metallbAnnotation(a, METALLB_ANNOTATIONS.ADDRESS_POOL) ?? metallbAnnotation(a, METALLB_ANNOTATIONS.IP_ALLOCATED_FROM_POOL);
+    const pool =
+      metallbAnnotation(a, METALLB_ANNOTATIONS.ADDRESS_POOL) ??
+      metallbAnnotation(a, METALLB_ANNOTATIONS.IP_ALLOCATED_FROM_POOL);
     if (pool !== undefined) labels[MigrationLabel.METALLB_POOL] = pool;
     ctx.objects.push({
       apiVersion: 'v1',
@@ -335,11 +519,18 @@ function migrateServices(cluster: Cluster, ctx: Ctx): void {
       spec: {
         type: svc.type,
         ...(svc.externalTrafficPolicy === 'Local' ? { externalTrafficPolicy: 'Local' } : {}),
-        ...(svc.loadBalancerClass !== undefined ? { loadBalancerClass: svc.loadBalancerClass } : {}),
+        ...(svc.loadBalancerClass !== undefined
+          ? { loadBalancerClass: svc.loadBalancerClass }
+          : {}),
         ports: svc.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
         ...(Object.keys(svc.podSelector).length > 0 ? { selector: { ...svc.podSelector } } : {}),
       },
     });
   }
-  ctx.warnings.push({ object: 'MetalLB', path: '', message: 'MetalLB sends LoadBalancer routes with ORIGIN INCOMPLETE; set bgpControlPlane.legacyOriginAttribute.enabled for the same ORIGIN' });
+  ctx.warnings.push({
+    object: 'MetalLB',
+    path: '',
+    message:
+      'MetalLB sends LoadBalancer routes with ORIGIN INCOMPLETE; set bgpControlPlane.legacyOriginAttribute.enabled for the same ORIGIN',
+  });
 }

@@ -10,17 +10,22 @@
  *
  * @module
  */
+
+import { POD_IP_POOL_NAME_LABEL } from '../advertisements.js';
 import type { Cluster } from '../cluster.js';
+import { formatCommunity, formatLargeCommunity, WELL_KNOWN_COMMUNITIES } from '../communities.js';
 import type { Warning } from '../diagnostics.js';
 import { allocateLbIps } from '../lbipam/allocate.js';
 import { ipToBigInt, poolRanges } from '../lbipam/ranges.js';
 import { VIRTUAL_ROUTER_ANNOTATION } from '../legacy.js';
 import { nodeNames, nodeView } from '../node-view.js';
-import { formatCommunity, formatLargeCommunity, WELL_KNOWN_COMMUNITIES } from '../communities.js';
 import type { PathAttributes } from '../resources/common.js';
-import type { AdvertisedPathAttributes, BgpPeeringPolicy, LegacyVirtualRouter } from '../resources/peering-policy.js';
-import { type LabelSelector, matchesSelector, selects, selectorToObject } from '../selector.js';
-import { POD_IP_POOL_NAME_LABEL } from '../advertisements.js';
+import type {
+  AdvertisedPathAttributes,
+  BgpPeeringPolicy,
+  LegacyVirtualRouter,
+} from '../resources/peering-policy.js';
+import { type LabelSelector, matchesSelector, selectorToObject, selects } from '../selector.js';
 import { SERVICE_NAME_LABEL, SERVICE_NAMESPACE_LABEL, serviceLabels } from '../services.js';
 import { MigrationLabel, type MigrationResult } from './types.js';
 
@@ -43,7 +48,10 @@ export function attributesToObject(a: PathAttributes): Record<string, unknown> |
 }
 
 /** ANDs a selector with extra requirements. */
-function andSelector(base: LabelSelector, extra: Record<string, unknown>[]): Record<string, unknown> {
+function andSelector(
+  base: LabelSelector,
+  extra: Record<string, unknown>[],
+): Record<string, unknown> {
   const obj = selectorToObject(base);
   return { ...obj, matchExpressions: [...((obj.matchExpressions as unknown[]) ?? []), ...extra] };
 }
@@ -58,12 +66,15 @@ export function migratePeeringPolicies(cluster: Cluster): MigrationResult {
   const warnings: Warning[] = [];
   const overrides = new Map<string, Record<string, unknown>[]>();
   const lbipam = allocateLbIps(cluster);
-  for (const policy of [...cluster.peeringPolicies].sort((a, b) => a.meta.name.localeCompare(b.meta.name))) {
+  for (const policy of [...cluster.peeringPolicies].sort((a, b) =>
+    a.meta.name.localeCompare(b.meta.name),
+  )) {
     const obj = `CiliumBGPPeeringPolicy/${policy.meta.name}`;
     warnings.push({
       object: obj,
       path: 'spec.nodeSelector',
-      message: 'copied to the ClusterConfig; while the PeeringPolicy still selects a node it takes precedence, so move nodes over one at a time (unlabel, then relabel) and delete the policy last',
+      message:
+        'copied to the ClusterConfig; while the PeeringPolicy still selects a node it takes precedence, so move nodes over one at a time (unlabel, then relabel) and delete the policy last',
     });
     const instances: Record<string, unknown>[] = [];
     const usedNames = new Set<string>();
@@ -71,28 +82,67 @@ export function migratePeeringPolicies(cluster: Cluster): MigrationResult {
       let instName = `instance-${vr.localASN}`;
       if (usedNames.has(instName)) instName = `instance-${vr.localASN}-${vi}`;
       usedNames.add(instName);
-      if (vr.localASN === 0) warnings.push({ object: obj, path: `spec.virtualRouters[${vi}].localASN`, message: 'localASN 0 is not valid in v2 (minimum 1)' });
+      if (vr.localASN === 0)
+        warnings.push({
+          object: obj,
+          path: `spec.virtualRouters[${vi}].localASN`,
+          message: 'localASN 0 is not valid in v2 (minimum 1)',
+        });
       const peers: Record<string, unknown>[] = [];
       vr.neighbors.forEach((n, ni) => {
         const tag = `vr${vi}-n${ni}`;
         const pcName = `${policy.meta.name}-${tag}`;
-        const labels = { [MigrationLabel.POLICY]: policy.meta.name, [MigrationLabel.NEIGHBOR]: tag };
-        if (policy.meta.name.length > 63) warnings.push({ object: obj, path: 'metadata.name', message: 'longer than 63 characters: not usable as a label value; shorten the generated labels' });
-        peers.push({ name: peerName(n.peerAddress), peerAddress: n.peerAddress, peerASN: n.peerASN, peerConfigRef: { name: pcName } });
+        const labels = {
+          [MigrationLabel.POLICY]: policy.meta.name,
+          [MigrationLabel.NEIGHBOR]: tag,
+        };
+        if (policy.meta.name.length > 63)
+          warnings.push({
+            object: obj,
+            path: 'metadata.name',
+            message:
+              'longer than 63 characters: not usable as a label value; shorten the generated labels',
+          });
+        peers.push({
+          name: peerName(n.peerAddress),
+          peerAddress: n.peerAddress,
+          peerASN: n.peerASN,
+          peerConfigRef: { name: pcName },
+        });
         const spec: Record<string, unknown> = {
           transport: { peerPort: n.peerPort },
           timers: { ...n.timers },
           gracefulRestart: { ...n.gracefulRestart },
           ebgpMultihop: n.eBGPMultihopTTL,
-          families: n.families.map((f) => ({ afi: f.afi, safi: f.safi, advertisements: { matchLabels: labels } })),
+          families: n.families.map((f) => ({
+            afi: f.afi,
+            safi: f.safi,
+            advertisements: { matchLabels: labels },
+          })),
         };
         if (n.authSecretRef) spec.authSecretRef = n.authSecretRef;
-        objects.push({ apiVersion: API, kind: 'CiliumBGPPeerConfig', metadata: { name: pcName }, spec });
+        objects.push({
+          apiVersion: API,
+          kind: 'CiliumBGPPeerConfig',
+          metadata: { name: pcName },
+          spec,
+        });
         objects.push({
           apiVersion: API,
           kind: 'CiliumBGPAdvertisement',
           metadata: { name: pcName, labels },
-          spec: { advertisements: advertisementEntries(cluster, policy, vr, vi, n.advertisedPathAttributes, ni, lbipam, warnings) },
+          spec: {
+            advertisements: advertisementEntries(
+              cluster,
+              policy,
+              vr,
+              vi,
+              n.advertisedPathAttributes,
+              ni,
+              lbipam,
+              warnings,
+            ),
+          },
         });
       });
       instances.push({ name: instName, localASN: vr.localASN, peers });
@@ -113,10 +163,20 @@ export function migratePeeringPolicies(cluster: Cluster): MigrationResult {
     });
     const ccSpec: Record<string, unknown> = { bgpInstances: instances };
     if (policy.nodeSelector) ccSpec.nodeSelector = selectorToObject(policy.nodeSelector);
-    objects.unshift({ apiVersion: API, kind: 'CiliumBGPClusterConfig', metadata: { name: policy.meta.name }, spec: ccSpec });
+    objects.unshift({
+      apiVersion: API,
+      kind: 'CiliumBGPClusterConfig',
+      metadata: { name: policy.meta.name },
+      spec: ccSpec,
+    });
   }
   for (const [node, insts] of [...overrides].sort(([a], [b]) => a.localeCompare(b))) {
-    objects.push({ apiVersion: API, kind: 'CiliumBGPNodeConfigOverride', metadata: { name: node }, spec: { bgpInstances: insts } });
+    objects.push({
+      apiVersion: API,
+      kind: 'CiliumBGPNodeConfigOverride',
+      metadata: { name: node },
+      spec: { bgpInstances: insts },
+    });
   }
   return { objects, warnings };
 }
@@ -134,18 +194,34 @@ function advertisementEntries(
   const obj = `CiliumBGPPeeringPolicy/${policy.meta.name}`;
   const path = `spec.virtualRouters[${vi}].neighbors[${ni}].advertisedPathAttributes`;
   const entries: Record<string, unknown>[] = [];
-  const withAttrs = (e: Record<string, unknown>, a: PathAttributes | undefined): Record<string, unknown> => {
+  const withAttrs = (
+    e: Record<string, unknown>,
+    a: PathAttributes | undefined,
+  ): Record<string, unknown> => {
     const o = a ? attributesToObject(a) : undefined;
     return o ? { ...e, attributes: o } : e;
   };
   if (vr.exportPodCIDR) {
     const podAttrs = attrs.filter((a) => a.selectorType === 'PodCIDR');
     if (podAttrs.some((a) => a.selector !== undefined)) {
-      warnings.push({ object: obj, path, message: 'a PodCIDR entry with a node selector has no v2 equivalent (PodCIDR advertisements take no selector); the first PodCIDR entry is applied on every node' });
+      warnings.push({
+        object: obj,
+        path,
+        message:
+          'a PodCIDR entry with a node selector has no v2 equivalent (PodCIDR advertisements take no selector); the first PodCIDR entry is applied on every node',
+      });
     }
     entries.push(withAttrs({ advertisementType: 'PodCIDR' }, podAttrs[0]?.attributes));
   }
-  if (vr.serviceSelector) {
+  if (vr.serviceSelector && vr.serviceAdvertisements.length === 0) {
+    warnings.push({
+      object: obj,
+      path: `spec.virtualRouters[${vi}].serviceAdvertisements`,
+      message:
+        'empty: no Service is advertised (v2 requires at least one address type, so no Service entry is generated)',
+    });
+  }
+  if (vr.serviceSelector && vr.serviceAdvertisements.length > 0) {
     entries.push({
       advertisementType: 'Service',
       service: { addresses: [...vr.serviceAdvertisements] },
@@ -153,16 +229,29 @@ function advertisementEntries(
     });
     const poolAttrs = attrs.filter((a) => a.selectorType === 'CiliumLoadBalancerIPPool');
     if (poolAttrs.length > 0 && vr.serviceAdvertisements.includes('LoadBalancerIP')) {
-      warnings.push({ object: obj, path, message: 'CiliumLoadBalancerIPPool attributes have no v2 equivalent (v2 selects Services, not pools); translated to the Services currently allocated from matching pools, which new Services will not inherit' });
+      warnings.push({
+        object: obj,
+        path,
+        message:
+          'CiliumLoadBalancerIPPool attributes have no v2 equivalent (v2 selects Services, not pools); translated to the Services currently allocated from matching pools, which new Services will not inherit',
+      });
       // Group the selected Services by the first attribute entry their LB IP's pool wins.
       const groups = new Map<number, Map<string, string[]>>();
-      for (const svc of cluster.services.filter((s) => matchesSelector(vr.serviceSelector!, serviceLabels(s)))) {
-        const alloc = lbipam.allocations.find((a) => a.namespace === svc.meta.namespace && a.service === svc.meta.name);
+      for (const svc of cluster.services.filter((s) =>
+        matchesSelector(vr.serviceSelector!, serviceLabels(s)),
+      )) {
+        const alloc = lbipam.allocations.find(
+          (a) => a.namespace === svc.meta.namespace && a.service === svc.meta.name,
+        );
         const ip = alloc?.ips[0] ?? svc.ingressIPs[0];
         if (ip === undefined) continue;
         const v = ipToBigInt(ip);
-        const pools = cluster.lbPools.filter((p) => poolRanges(p).some((r) => r.v6 === ip.includes(':') && r.first <= v && v <= r.last));
-        const idx = poolAttrs.findIndex((x) => pools.some((p) => selects(x.selector, p.meta.labels, 'all')));
+        const pools = cluster.lbPools.filter((p) =>
+          poolRanges(p).some((r) => r.v6 === ip.includes(':') && r.first <= v && v <= r.last),
+        );
+        const idx = poolAttrs.findIndex((x) =>
+          pools.some((p) => selects(x.selector, p.meta.labels, 'all')),
+        );
         if (idx < 0) continue;
         const byNs = groups.get(idx) ?? new Map<string, string[]>();
         byNs.set(svc.meta.namespace, [...(byNs.get(svc.meta.namespace) ?? []), svc.meta.name]);
@@ -188,7 +277,10 @@ function advertisementEntries(
     }
   }
   if (vr.podIPPoolSelector) {
-    entries.push({ advertisementType: 'CiliumPodIPPool', selector: selectorToObject(vr.podIPPoolSelector) });
+    entries.push({
+      advertisementType: 'CiliumPodIPPool',
+      selector: selectorToObject(vr.podIPPoolSelector),
+    });
     const poolAttrs = attrs.filter((a) => a.selectorType === 'CiliumPodIPPool');
     const groups = new Map<number, string[]>();
     for (const pool of cluster.podPools) {
@@ -202,7 +294,9 @@ function advertisementEntries(
         withAttrs(
           {
             advertisementType: 'CiliumPodIPPool',
-            selector: andSelector(vr.podIPPoolSelector, [{ key: POD_IP_POOL_NAME_LABEL, operator: 'In', values: names.sort() }]),
+            selector: andSelector(vr.podIPPoolSelector, [
+              { key: POD_IP_POOL_NAME_LABEL, operator: 'In', values: names.sort() },
+            ]),
           },
           poolAttrs[idx]!.attributes,
         ),

@@ -10,7 +10,7 @@
 import type { Rec } from '../fields.js';
 import type { ObjectMeta } from '../meta.js';
 import type { LabelSelector } from '../selector.js';
-import { type PathAttributes, parseAttributes, NO_ATTRIBUTES, parseMeta } from './common.js';
+import { NO_ATTRIBUTES, type PathAttributes, parseAttributes, parseMeta } from './common.js';
 
 /** Advertisement types. */
 export const ADVERTISEMENT_TYPES = ['PodCIDR', 'CiliumPodIPPool', 'Service', 'Interface'] as const;
@@ -69,7 +69,10 @@ export function parseAdvertisement(root: Rec, apiVersion: string): BgpAdvertisem
     let service: ServiceAdvertisementOptions | undefined;
     if (s) {
       const addresses = s.list('addresses', { required: true, minItems: 1 }).flatMap((item) => {
-        if (typeof item.value === 'string' && (SERVICE_ADDRESS_TYPES as readonly string[]).includes(item.value)) {
+        if (
+          typeof item.value === 'string' &&
+          (SERVICE_ADDRESS_TYPES as readonly string[]).includes(item.value)
+        ) {
           return [item.value as ServiceAddressType];
         }
         a.reader.error(item.path, `must be one of ${SERVICE_ADDRESS_TYPES.join(', ')}`);
@@ -78,7 +81,11 @@ export function parseAdvertisement(root: Rec, apiVersion: string): BgpAdvertisem
       const aggregationLengthIPv4 = s.int('aggregationLengthIPv4', { min: 0, max: 31 });
       const aggregationLengthIPv6 = s.int('aggregationLengthIPv6', { min: 0, max: 127 });
       s.end();
-      service = { addresses: [...new Set(addresses)], aggregationLengthIPv4, aggregationLengthIPv6 };
+      service = {
+        addresses: [...new Set(addresses)],
+        aggregationLengthIPv4,
+        aggregationLengthIPv6,
+      };
     }
     const i = a.rec('interface');
     const interfaceName = i?.str('name', { required: true, minLength: 1 });
@@ -87,11 +94,16 @@ export function parseAdvertisement(root: Rec, apiVersion: string): BgpAdvertisem
     const attrRec = a.rec('attributes');
     const attributes = attrRec ? parseAttributes(attrRec) : NO_ATTRIBUTES;
     attrRec?.end();
-    if (advertisementType === 'Service' && !service) a.reader.error(a.at('service'), 'required when advertisementType is Service');
-    if (advertisementType !== 'Service' && service) a.reader.error(a.at('service'), 'only allowed when advertisementType is Service');
-    if (advertisementType === 'Interface' && !i) a.reader.error(a.at('interface'), 'required when advertisementType is Interface');
-    if (advertisementType !== 'Interface' && i) a.reader.error(a.at('interface'), 'only allowed when advertisementType is Interface');
-    if (advertisementType === 'PodCIDR' && selector) a.reader.error(a.at('selector'), 'not allowed when advertisementType is PodCIDR');
+    if (advertisementType === 'Service' && !service)
+      a.reader.error(a.at('service'), 'required when advertisementType is Service');
+    if (advertisementType !== 'Service' && service)
+      a.reader.error(a.at('service'), 'only allowed when advertisementType is Service');
+    if (advertisementType === 'Interface' && !i)
+      a.reader.error(a.at('interface'), 'required when advertisementType is Interface');
+    if (advertisementType !== 'Interface' && i)
+      a.reader.error(a.at('interface'), 'only allowed when advertisementType is Interface');
+    if (advertisementType === 'PodCIDR' && selector)
+      a.reader.error(a.at('selector'), 'not allowed when advertisementType is PodCIDR');
     a.end();
     if (advertisementType) {
       advertisements.push({ advertisementType, service, interfaceName, selector, attributes });

@@ -76,7 +76,8 @@ export function parseClusterConfig(root: Rec, apiVersion: string): BgpClusterCon
   const spec = root.rec('spec', { required: true });
   const nodeSelector = spec?.selector('nodeSelector');
   const bgpInstances: ClusterInstance[] = [];
-  for (const inst of spec?.recList('bgpInstances', { required: true, minItems: 1, maxItems: 16 }) ?? []) {
+  for (const inst of spec?.recList('bgpInstances', { required: true, minItems: 1, maxItems: 16 }) ??
+    []) {
     const peers: ClusterPeer[] = [];
     for (const p of inst.recList('peers')) {
       const peerAddress = ipField(p, 'peerAddress', { zone: true });
@@ -86,14 +87,18 @@ export function parseClusterConfig(root: Rec, apiVersion: string): BgpClusterCon
         const mode = ad.enum('mode', ['DefaultGateway', 'Unnumbered'] as const, { required: true });
         const dg = ad.rec('defaultGateway');
         const un = ad.rec('unnumbered');
-        const addressFamily = dg?.enum('addressFamily', ['ipv4', 'ipv6'] as const, { required: true });
+        const addressFamily = dg?.enum('addressFamily', ['ipv4', 'ipv6'] as const, {
+          required: true,
+        });
         const iface = un?.str('interface', { required: true, minLength: 1, maxLength: 255 });
         dg?.end();
         un?.end();
         ad.end();
         // CEL rules on autoDiscovery: the block for the chosen mode must be present.
-        if (mode === 'DefaultGateway' && !dg) ad.reader.error(ad.at('defaultGateway'), 'required when mode is DefaultGateway');
-        if (mode === 'Unnumbered' && !un) ad.reader.error(ad.at('unnumbered'), 'required when mode is Unnumbered');
+        if (mode === 'DefaultGateway' && !dg)
+          ad.reader.error(ad.at('defaultGateway'), 'required when mode is DefaultGateway');
+        if (mode === 'Unnumbered' && !un)
+          ad.reader.error(ad.at('unnumbered'), 'required when mode is Unnumbered');
         if (mode) autoDiscovery = { mode, addressFamily, interface: iface };
       }
       const ref = p.rec('peerConfigRef');
@@ -105,7 +110,8 @@ export function parseClusterConfig(root: Rec, apiVersion: string): BgpClusterCon
           const group = ref.str('group', { default: 'cilium.io' });
           const kind = ref.str('kind', { default: 'CiliumBGPPeerConfig' });
           if (group !== 'cilium.io') ref.reader.error(ref.at('group'), 'must be cilium.io');
-          if (kind !== 'CiliumBGPPeerConfig') ref.reader.error(ref.at('kind'), 'must be CiliumBGPPeerConfig');
+          if (kind !== 'CiliumBGPPeerConfig')
+            ref.reader.error(ref.at('kind'), 'must be CiliumBGPPeerConfig');
         }
         ref.end();
       }
@@ -121,11 +127,20 @@ export function parseClusterConfig(root: Rec, apiVersion: string): BgpClusterCon
     const name = inst.str('name', { required: true, minLength: 1, maxLength: 255 }) ?? '';
     const localASN = inst.int('localASN', { min: 1, max: MAX_ASN });
     const localPort = inst.int('localPort', { min: 1, max: 65535 });
-    checkUniqueNames(inst.reader, inst.at('peers'), peers.map((p) => p.name));
+    checkUniqueNames(
+      inst.reader,
+      inst.at('peers'),
+      peers.map((p) => p.name),
+    );
     inst.end();
     bgpInstances.push({ name, localASN, localPort, peers });
   }
-  if (spec) checkUniqueNames(spec.reader, spec.at('bgpInstances'), bgpInstances.map((i) => i.name));
+  if (spec)
+    checkUniqueNames(
+      spec.reader,
+      spec.at('bgpInstances'),
+      bgpInstances.map((i) => i.name),
+    );
   spec?.end();
   return { kind: 'CiliumBGPClusterConfig', apiVersion, meta, nodeSelector, bgpInstances };
 }

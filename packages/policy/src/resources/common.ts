@@ -67,7 +67,11 @@ export function isCidr(text: string): boolean {
 }
 
 /** An IP address field. */
-export function ipField(r: Rec, key: string, opts: { required?: boolean; zone?: boolean } = {}): string | undefined {
+export function ipField(
+  r: Rec,
+  key: string,
+  opts: { required?: boolean; zone?: boolean } = {},
+): string | undefined {
   const v = r.str(key, { required: opts.required ?? false });
   if (v !== undefined && !isIp(v, opts.zone)) {
     r.reader.error(r.at(key), `"${v}" is not an IP address`);
@@ -95,7 +99,10 @@ export function parseAttributes(r: Rec, communitiesKey = 'communities'): PathAtt
     c.strList('standard').forEach((s, i) => {
       const v = parseStandardCommunity(s);
       if (v === undefined) {
-        r.reader.error(`${c.at('standard')}[${i}]`, `"${s}" is not a standard community (0-4294967295 or 0-65535:0-65535)`);
+        r.reader.error(
+          `${c.at('standard')}[${i}]`,
+          `"${s}" is not a standard community (0-4294967295 or 0-65535:0-65535)`,
+        );
       } else communities.push(v);
     });
     c.strList('wellKnown').forEach((s, i) => {
@@ -106,7 +113,8 @@ export function parseAttributes(r: Rec, communitiesKey = 'communities'): PathAtt
     });
     c.strList('large').forEach((s, i) => {
       const v = parseLargeCommunity(s);
-      if (v === undefined) r.reader.error(`${c.at('large')}[${i}]`, `"${s}" is not a large community (u32:u32:u32)`);
+      if (v === undefined)
+        r.reader.error(`${c.at('large')}[${i}]`, `"${s}" is not a large community (u32:u32:u32)`);
       else largeCommunities.push(v);
     });
     c.end();

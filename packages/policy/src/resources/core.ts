@@ -160,7 +160,9 @@ export function parseCiliumNode(root: Rec): CiliumNode {
 export function parseService(root: Rec): KubeService {
   const meta = parseMeta(root, true);
   const spec = root.rec('spec');
-  const type = spec?.enum('type', ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] as const) ?? 'ClusterIP';
+  const type =
+    spec?.enum('type', ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] as const) ??
+    'ClusterIP';
   let clusterIPs = spec?.strList('clusterIPs') ?? [];
   const clusterIP = spec?.str('clusterIP');
   if (clusterIPs.length === 0 && clusterIP !== undefined) clusterIPs = [clusterIP];
@@ -177,7 +179,11 @@ export function parseService(root: Rec): KubeService {
   const policy = ['Cluster', 'Local'] as const;
   const externalTrafficPolicy = spec?.enum('externalTrafficPolicy', policy) ?? 'Cluster';
   const internalTrafficPolicy = spec?.enum('internalTrafficPolicy', policy) ?? 'Cluster';
-  const ipFamilyPolicy = spec?.enum('ipFamilyPolicy', ['SingleStack', 'PreferDualStack', 'RequireDualStack'] as const);
+  const ipFamilyPolicy = spec?.enum('ipFamilyPolicy', [
+    'SingleStack',
+    'PreferDualStack',
+    'RequireDualStack',
+  ] as const);
   const ipFamilies = (spec?.list('ipFamilies') ?? []).flatMap((item): ('IPv4' | 'IPv6')[] => {
     if (item.value === 'IPv4' || item.value === 'IPv6') return [item.value];
     spec?.reader.error(item.path, 'must be IPv4 or IPv6');
@@ -188,10 +194,12 @@ export function parseService(root: Rec): KubeService {
     protocol: p.str('protocol') ?? 'TCP',
   }));
   const podSelector = spec?.stringMap('selector') ?? {};
-  const ingressIPs = (root.rec('status')?.rec('loadBalancer')?.recList('ingress') ?? []).flatMap((i) => {
-    const ip = i.str('ip');
-    return ip !== undefined && isIp(ip) ? [ip] : [];
-  });
+  const ingressIPs = (root.rec('status')?.rec('loadBalancer')?.recList('ingress') ?? []).flatMap(
+    (i) => {
+      const ip = i.str('ip');
+      return ip !== undefined && isIp(ip) ? [ip] : [];
+    },
+  );
   return {
     kind: 'Service',
     meta,
@@ -222,7 +230,12 @@ export function parseEndpointSlice(root: Rec): EndpointSlice {
       ready: cond?.bool('ready') ?? true,
     };
   });
-  return { kind: 'EndpointSlice', meta, serviceName: meta.labels['kubernetes.io/service-name'], endpoints };
+  return {
+    kind: 'EndpointSlice',
+    meta,
+    serviceName: meta.labels['kubernetes.io/service-name'],
+    endpoints,
+  };
 }
 
 /** Validates a Secret. */

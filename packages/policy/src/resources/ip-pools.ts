@@ -60,9 +60,15 @@ function parseBlock(b: Rec, out: PoolBlock[]): void {
   const stop = b.str('stop');
   b.end();
   if (cidr !== undefined) {
-    if (start !== undefined || stop !== undefined) b.reader.error(b.path, 'cidr and start/stop are mutually exclusive');
+    if (start !== undefined || stop !== undefined)
+      b.reader.error(b.path, 'cidr and start/stop are mutually exclusive');
     if (!isCidr(cidr)) b.reader.error(b.at('cidr'), `"${cidr}" is not a CIDR`);
-    else out.push({ cidr, start: cidr.slice(0, cidr.indexOf('/')), stop: cidr.slice(0, cidr.indexOf('/')) });
+    else
+      out.push({
+        cidr,
+        start: cidr.slice(0, cidr.indexOf('/')),
+        stop: cidr.slice(0, cidr.indexOf('/')),
+      });
     return;
   }
   if (start === undefined) {
@@ -70,7 +76,8 @@ function parseBlock(b: Rec, out: PoolBlock[]): void {
     return;
   }
   if (!isIp(start)) b.reader.error(b.at('start'), `"${start}" is not an IP address`);
-  else if (stop !== undefined && !isIp(stop)) b.reader.error(b.at('stop'), `"${stop}" is not an IP address`);
+  else if (stop !== undefined && !isIp(stop))
+    b.reader.error(b.at('stop'), `"${stop}" is not an IP address`);
   else if (stop !== undefined && parseAddress(start).length !== parseAddress(stop).length) {
     b.reader.error(b.at('stop'), 'must be of the same address family as start');
   } else out.push({ cidr: undefined, start, stop: stop ?? start });
@@ -90,7 +97,15 @@ export function parseLoadBalancerIPPool(root: Rec, apiVersion: string): LoadBala
   const allowFirstLastIPs = spec?.enum('allowFirstLastIPs', ['Yes', 'No'] as const);
   const disabled = spec?.bool('disabled', { default: false }) ?? false;
   spec?.end();
-  return { kind: 'CiliumLoadBalancerIPPool', apiVersion, meta, blocks, serviceSelector, allowFirstLastIPs, disabled };
+  return {
+    kind: 'CiliumLoadBalancerIPPool',
+    apiVersion,
+    meta,
+    blocks,
+    serviceSelector,
+    allowFirstLastIPs,
+    disabled,
+  };
 }
 
 /** Validates a CiliumPodIPPool. */

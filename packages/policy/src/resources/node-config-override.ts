@@ -64,16 +64,28 @@ export function parseNodeConfigOverride(root: Rec, apiVersion: string): BgpNodeC
       const localAddress = ipField(p, 'localAddress');
       const peerPort = p.int('localPort', { min: 1, max: 65535 });
       if (peerPort !== undefined) {
-        p.reader.warn(p.at('localPort'), 'deprecated and has no effect: the kernel picks an ephemeral source port');
+        p.reader.warn(
+          p.at('localPort'),
+          'deprecated and has no effect: the kernel picks an ephemeral source port',
+        );
       }
       p.end();
       peers.push({ name: peerName, localAddress, localPort: peerPort });
     }
-    checkUniqueNames(inst.reader, inst.at('peers'), peers.map((p) => p.name));
+    checkUniqueNames(
+      inst.reader,
+      inst.at('peers'),
+      peers.map((p) => p.name),
+    );
     inst.end();
     bgpInstances.push({ name, routerID, localPort, localASN, peers });
   }
-  if (spec) checkUniqueNames(spec.reader, spec.at('bgpInstances'), bgpInstances.map((i) => i.name));
+  if (spec)
+    checkUniqueNames(
+      spec.reader,
+      spec.at('bgpInstances'),
+      bgpInstances.map((i) => i.name),
+    );
   spec?.end();
   return { kind: 'CiliumBGPNodeConfigOverride', apiVersion, meta, bgpInstances };
 }

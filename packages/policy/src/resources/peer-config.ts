@@ -119,18 +119,26 @@ export function parsePeerConfig(root: Rec, apiVersion: string): BgpPeerConfig {
   if (tr?.has('localPort')) {
     // v2alpha1 had transport.localPort; the listening port moved to the instance in v2.
     tr.int('localPort', { min: 1, max: 65535 });
-    tr.reader.warn(tr.at('localPort'), 'deprecated and has no effect; set bgpInstances[].localPort instead');
+    tr.reader.warn(
+      tr.at('localPort'),
+      'deprecated and has no effect; set bgpInstances[].localPort instead',
+    );
   }
   tr?.end();
   const ti = spec?.rec('timers');
   const connectRetryTimeSeconds =
-    ti?.int('connectRetryTimeSeconds', { min: 1, max: 2147483647 }) ?? d.timers.connectRetryTimeSeconds;
-  const holdTimeSeconds = ti?.int('holdTimeSeconds', { min: 3, max: 65535 }) ?? d.timers.holdTimeSeconds;
+    ti?.int('connectRetryTimeSeconds', { min: 1, max: 2147483647 }) ??
+    d.timers.connectRetryTimeSeconds;
+  const holdTimeSeconds =
+    ti?.int('holdTimeSeconds', { min: 3, max: 65535 }) ?? d.timers.holdTimeSeconds;
   const keepAliveTimeSeconds =
     ti?.int('keepAliveTimeSeconds', { min: 1, max: 65535 }) ?? d.timers.keepAliveTimeSeconds;
   if (ti && keepAliveTimeSeconds > holdTimeSeconds) {
     // CEL rule `keepAliveTimeSeconds <= holdTimeSeconds` on the CRD.
-    ti.reader.error(ti.at('keepAliveTimeSeconds'), `must not exceed holdTimeSeconds (${holdTimeSeconds})`);
+    ti.reader.error(
+      ti.at('keepAliveTimeSeconds'),
+      `must not exceed holdTimeSeconds (${holdTimeSeconds})`,
+    );
   }
   ti?.end();
   const authSecretRef = spec?.str('authSecretRef', { minLength: 1 });

@@ -8,13 +8,17 @@ import { parsePrefix } from '@bgp/wire';
 import type { Rec } from '../fields.js';
 import type { ObjectMeta } from '../meta.js';
 import type { LabelSelector } from '../selector.js';
+import { SERVICE_ADDRESS_TYPES, type ServiceAddressType } from './advertisement.js';
 import { isCidr, MAX_ASN, type PathAttributes, parseAttributes, parseMeta } from './common.js';
-import { type ServiceAddressType, SERVICE_ADDRESS_TYPES } from './advertisement.js';
 import type { PeerFamily, PeerGracefulRestart, PeerTimers } from './peer-config.js';
 import { PEER_AFIS, PEER_SAFIS } from './peer-config.js';
 
 /** `advertisedPathAttributes[].selectorType` values. */
-export const PATH_SELECTOR_TYPES = ['PodCIDR', 'CiliumLoadBalancerIPPool', 'CiliumPodIPPool'] as const;
+export const PATH_SELECTOR_TYPES = [
+  'PodCIDR',
+  'CiliumLoadBalancerIPPool',
+  'CiliumPodIPPool',
+] as const;
 
 /** One entry of `advertisedPathAttributes`. */
 export interface AdvertisedPathAttributes {
@@ -92,7 +96,10 @@ export function parsePeeringPolicy(root: Rec, apiVersion: string): BgpPeeringPol
     let serviceAdvertisements: ServiceAddressType[] = ['LoadBalancerIP'];
     if (vr.has('serviceAdvertisements')) {
       serviceAdvertisements = vr.list('serviceAdvertisements').flatMap((item) => {
-        if (typeof item.value === 'string' && (SERVICE_ADDRESS_TYPES as readonly string[]).includes(item.value)) {
+        if (
+          typeof item.value === 'string' &&
+          (SERVICE_ADDRESS_TYPES as readonly string[]).includes(item.value)
+        ) {
           return [item.value as ServiceAddressType];
         }
         vr.reader.error(item.path, `must be one of ${SERVICE_ADDRESS_TYPES.join(', ')}`);
@@ -121,10 +128,15 @@ function parseNeighbor(n: Rec): LegacyNeighbor {
   const cidr = n.str('peerAddress', { required: true }) ?? '';
   let peerAddress = '';
   if (cidr !== '') {
-    if (!isCidr(cidr)) n.reader.error(n.at('peerAddress'), `"${cidr}" is not a CIDR (the legacy API requires /32 or /128)`);
+    if (!isCidr(cidr))
+      n.reader.error(
+        n.at('peerAddress'),
+        `"${cidr}" is not a CIDR (the legacy API requires /32 or /128)`,
+      );
     else {
       const p = parsePrefix(cidr);
-      if (p.length !== (p.afi === 1 ? 32 : 128)) n.reader.error(n.at('peerAddress'), 'must be a /32 or /128 host prefix');
+      if (p.length !== (p.afi === 1 ? 32 : 128))
+        n.reader.error(n.at('peerAddress'), 'must be a /32 or /128 host prefix');
       else peerAddress = cidr.slice(0, cidr.indexOf('/'));
     }
   }
@@ -132,11 +144,15 @@ function parseNeighbor(n: Rec): LegacyNeighbor {
   const peerASN = n.int('peerASN', { required: true, min: 0, max: MAX_ASN }) ?? 0;
   const authSecretRef = n.str('authSecretRef', { minLength: 1 });
   const eBGPMultihopTTL = n.int('eBGPMultihopTTL', { min: 1, max: 255 }) ?? 1;
-  const connectRetryTimeSeconds = n.int('connectRetryTimeSeconds', { min: 1, max: 2147483647 }) ?? 120;
+  const connectRetryTimeSeconds =
+    n.int('connectRetryTimeSeconds', { min: 1, max: 2147483647 }) ?? 120;
   const holdTimeSeconds = n.int('holdTimeSeconds', { min: 3, max: 65535 }) ?? 90;
   const keepAliveTimeSeconds = n.int('keepAliveTimeSeconds', { min: 1, max: 65535 }) ?? 30;
   if (keepAliveTimeSeconds > holdTimeSeconds) {
-    n.reader.error(n.at('keepAliveTimeSeconds'), `must not exceed holdTimeSeconds (${holdTimeSeconds})`);
+    n.reader.error(
+      n.at('keepAliveTimeSeconds'),
+      `must not exceed holdTimeSeconds (${holdTimeSeconds})`,
+    );
   }
   const gr = n.rec('gracefulRestart');
   const gracefulRestart = {
@@ -163,7 +179,10 @@ function parseNeighbor(n: Rec): LegacyNeighbor {
     n.raw('pathAttributes');
     // The guide spells it pathAttributes; the CRD field is advertisedPathAttributes, so the API
     // server prunes this one and its communities never reach a route.
-    n.reader.warn(n.at('pathAttributes'), 'unknown field (the CRD field is advertisedPathAttributes); pruned as the API server does, so these attributes are not applied');
+    n.reader.warn(
+      n.at('pathAttributes'),
+      'unknown field (the CRD field is advertisedPathAttributes); pruned as the API server does, so these attributes are not applied',
+    );
   }
   n.end();
   return {

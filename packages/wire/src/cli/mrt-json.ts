@@ -124,6 +124,21 @@ export class MrtJsonFormatter {
           peerAs: record.peerAs,
           ...decodedAttributes(() => decodeTableDumpAttributes(record)),
         };
+      case 'BGP4MP_ENTRY':
+        return {
+          ...o,
+          peerAs: record.peerAs,
+          localAs: record.localAs,
+          peerAddress: addressToJson(record.peerAddress),
+          viewNumber: record.viewNumber,
+          status: record.status,
+          originatedTime: record.originatedTime,
+          afi: record.prefixAfi,
+          safi: record.safi,
+          nextHop: addressToJson(record.nextHop) ?? hex(record.nextHop),
+          prefix: formatPrefix(record.prefix),
+          ...decodedAttributes(() => decodeTableDumpAttributes(record)),
+        };
       case 'STATE_CHANGE':
         return {
           ...o,

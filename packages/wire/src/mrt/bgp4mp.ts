@@ -26,9 +26,11 @@
  */
 import { MrtFormatError } from '../errors.js';
 import { Afi, Bgp4mpSubtype, HEADER_LENGTH, MARKER_LENGTH, MessageType } from '../iana.js';
+import { makePrefix } from '../prefix.js';
 import type { Writer } from '../writer.js';
 import { addressLength, mrtReader } from './mrt-reader.js';
 import type {
+  Bgp4mpEntryRecord,
   Bgp4mpMessageRecord,
   Bgp4mpPeer,
   Bgp4mpStateChangeRecord,
@@ -63,6 +65,8 @@ const legacyMessageTypes: ReadonlyMap<number, number> = new Map([
   [7, MessageType.KEEPALIVE],
 ]);
 const LEGACY_STATE_CHANGE = 3;
+/** The deprecated BGP4MP_ENTRY subtype (draft-ietf-grow-mrt-00 §5.4.3). */
+const BGP4MP_ENTRY = 2;
 /** Body length of the short Zebra state change (see {@link decodeBgp4mp}). */
 const ZEBRA_SHORT_STATE_CHANGE = 8;
 
@@ -83,8 +87,9 @@ export function bgp4mpMessageSubtype(flags: MessageSubtype): number {
 export function decodeBgp4mp(
   header: MrtHeader,
   body: Uint8Array,
-): Bgp4mpMessageRecord | Bgp4mpStateChangeRecord | MrtUnknownRecord {
+): Bgp4mpMessageRecord | Bgp4mpStateChangeRecord | Bgp4mpEntryRecord | MrtUnknownRecord {
   const message = messageSubtypes.get(header.subtype);
+  if (header.subtype === BGP4MP_ENTRY) return decodeEntry(header, body);
   const stateChange =
     header.subtype === Bgp4mpSubtype.STATE_CHANGE ||
     header.subtype === Bgp4mpSubtype.STATE_CHANGE_AS4;
@@ -132,6 +137,59 @@ export function decodeBgp4mp(
     );
   }
   return { ...header, ...peer, kind: 'MESSAGE', ...message, message: r.rest() };
+}
+
+/**
+ * BGP4MP_ENTRY body: the BGP4MP peer fields (2-octet AS), then View (2), Status (2), Time Last
+ * Change (4), AFI (2), SAFI (1), Next Hop Length (1), Next Hop, Prefix Length (1), Prefix,
+ * Attribute Length (2), Attributes.
+ */
+function decodeEntry(header: MrtHeader, body: Uint8Array): Bgp4mpEntryRecord {
+  const r = mrtReader(body, header.offset, 'BGP4MP_ENTRY');
+  const peerAs = r.u16('peer AS');
+  const localAs = r.u16('local AS');
+  const interfaceIndex = r.u16('interface index');
+  const afi = r.u16('address family');
+  const size = addressLength(afi, header.offset, 'BGP4MP_ENTRY');
+  const peerAddress = r.bytes(size, 'peer address');
+  const localAddress = r.bytes(size, 'local address');
+  const viewNumber = r.u16('view number');
+  const status = r.u16('status');
+  const originatedTime = r.u32('time last change');
+  const prefixAfi = r.u16('prefix AFI');
+  const safi = r.u8('prefix SAFI');
+  const nextHop = r.bytes(r.u8('next hop length'), 'next hop');
+  const prefixSize = addressLength(prefixAfi, header.offset, 'BGP4MP_ENTRY prefix');
+  const length = r.u8('prefix length');
+  if (length > prefixSize * 8) {
+    throw new MrtFormatError(
+      `BGP4MP_ENTRY prefix length ${length} exceeds ${prefixSize * 8}`,
+      header.offset,
+    );
+  }
+  const address = new Uint8Array(prefixSize);
+  address.set(r.bytes((length + 7) >> 3, 'prefix'));
+  const attributes = r.bytes(r.u16('attribute length'), 'attributes');
+  if (!r.done)
+    throw new MrtFormatError(`${r.remaining} bytes after BGP4MP_ENTRY attributes`, header.offset);
+  return {
+    ...header,
+    kind: 'BGP4MP_ENTRY',
+    peerAs,
+    localAs,
+    interfaceIndex,
+    afi,
+    peerAddress,
+    localAddress,
+    viewNumber,
+    status,
+    originatedTime,
+    prefixAfi,
+    safi,
+    nextHop,
+    prefix: makePrefix(address, length),
+    attributes,
+  };
 }
 
 /** Decodes a deprecated type 5 BGP record; the message gets its 19-byte header back. */

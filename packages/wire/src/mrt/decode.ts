@@ -10,7 +10,7 @@ import type { PathAttribute } from '../attributes/types.js';
 import type { AttributeProblem } from '../errors.js';
 import { type BgpMessage, decodeMessage } from '../message.js';
 import { MRT_RIB_CONTEXT, MRT_TABLE_DUMP_CONTEXT, mrtMessageContext } from './context.js';
-import type { Bgp4mpMessageRecord, RibEntry, TableDumpRecord } from './types.js';
+import type { Bgp4mpEntryRecord, Bgp4mpMessageRecord, RibEntry, TableDumpRecord } from './types.js';
 
 /** Attributes decoded from an MRT RIB entry, with any RFC 7606 findings. */
 export interface MrtAttributes {
@@ -39,7 +39,7 @@ export function decodeRibEntryAttributes(entry: Pick<RibEntry, 'attributes'>): M
 }
 
 /**
- * Decodes a legacy TABLE_DUMP record's attributes (2-octet AS). Writers of that format stored
+ * Decodes a legacy TABLE_DUMP (or BGP4MP_ENTRY) record's attributes (2-octet AS). Writers of that format stored
  * MP_REACH_NLRI in the abbreviated RIB form as well.
  */
 export function decodeTableDumpAttributes(

@@ -80,7 +80,7 @@ function errorRecord(
  * Decodes one whole record (common header included). A body that does not parse becomes a
  * non-fatal ERROR record: the length field still says where the next record starts.
  *
- * @param record - the record's bytes, exactly header + length
+ * @param bytes - the record's bytes, exactly header + length
  * @param offset - where the record starts in the stream (for errors)
  */
 export function decodeMrtRecord(bytes: Uint8Array, offset = 0): MrtRecord {

@@ -159,6 +159,31 @@ export interface Bgp4mpMessageRecord extends MrtHeader, Bgp4mpPeer {
   readonly headerSynthesised?: boolean;
 }
 
+/**
+ * The deprecated BGP4MP_ENTRY (subtype 2, draft-ietf-grow-mrt before RFC 6396): one route of a
+ * RIB dump with the peer fields of BGP4MP. OpenBGPD wrote them (mrtparse's `openbgpd_rib_table-mp`).
+ */
+export interface Bgp4mpEntryRecord extends MrtHeader, Bgp4mpPeer {
+  /** Discriminant. */
+  readonly kind: 'BGP4MP_ENTRY';
+  /** View number. */
+  readonly viewNumber: number;
+  /** Status (unused, 1). */
+  readonly status: number;
+  /** When the route last changed (seconds since the epoch). */
+  readonly originatedTime: number;
+  /** Address family of the prefix. */
+  readonly prefixAfi: number;
+  /** Subsequent address family of the prefix. */
+  readonly safi: number;
+  /** Next hop (its length as stored). */
+  readonly nextHop: Uint8Array;
+  /** The prefix. */
+  readonly prefix: Prefix;
+  /** Bare path attributes (2-octet AS numbers, as in TABLE_DUMP). */
+  readonly attributes: Uint8Array;
+}
+
 /** A record of a type or subtype this reader does not interpret, kept raw. */
 export interface MrtUnknownRecord extends MrtHeader {
   /** Discriminant. */
@@ -196,5 +221,6 @@ export type MrtRecord =
   | TableDumpRecord
   | Bgp4mpStateChangeRecord
   | Bgp4mpMessageRecord
+  | Bgp4mpEntryRecord
   | MrtUnknownRecord
   | MrtErrorRecord;
