@@ -1,19 +1,30 @@
-// `npm start`: the main job on an embedded default. Until bgp-agent exists (issue 8), that is
-// decoding the bundled sample session and MRT dump with bgp-decode.
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// `npm start` (after the build): bgp-agent for node worker-1 of examples/demo/cluster.yaml,
+// peered with two top-of-rack speakers built from the same library on 127.0.0.2 and 127.0.0.3
+// (port 11179). Prints the `bgp peers` table and what each ToR received, then exits:
+// 0 on success, 1 with the reason otherwise.
+//
+//   node scripts/demo.mjs [--peer ours|gobgpd|bird]
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const bin = here('../packages/wire/bin/bgp-decode.js');
-const hex = here('../packages/wire/samples/session.hex');
-const mrt = here('../packages/wire/samples/table.mrt.gz');
+const args = process.argv.slice(2);
+const peerIndex = args.indexOf('--peer');
+const peer = peerIndex >= 0 ? args[peerIndex + 1] : 'ours';
 
-console.log(`# bgp-decode --hex < packages/wire/samples/session.hex`);
-const a = spawnSync(process.execPath, [bin, '--hex'], {
-  input: readFileSync(hex),
-  stdio: ['pipe', 'inherit', 'inherit'],
-});
-console.log(`\n# bgp-decode packages/wire/samples/table.mrt.gz`);
-const b = spawnSync(process.execPath, [bin, mrt], { stdio: 'inherit' });
-process.exit(a.status || b.status || 0);
+let speaker;
+try {
+  speaker = await import('../packages/speaker/dist/index.js');
+} catch (err) {
+  console.error(`demo: @bgp/speaker is not built (${err.message}); run \`npm run build\` first.`);
+  process.exit(1);
+}
+const timer = setTimeout(() => {
+  console.error('demo failed: did not finish within 20 s');
+  process.exit(1);
+}, 20_000);
+timer.unref();
+const result =
+  peer === 'ours'
+    ? await speaker.runDemo({ file: here('../examples/demo/cluster.yaml') })
+    : await speaker.runDaemonDemo({ file: here('../examples/demo/cluster.yaml'), daemon: peer });
+process.exit(result.exitCode);

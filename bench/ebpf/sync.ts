@@ -4,7 +4,8 @@
  * Three figures per run, medians over RUNS (default 5):
  * - `writer.apply`: LpmRouteWriter.apply of 1M upserts (collapse, encode, batch syscall);
  * - `encode`: the JavaScript part alone (keys and values into flat buffers);
- * - `updateBatch`: the kernel part alone, one bpf_map_update_batch of pre-encoded buffers.
+ * - `updateBatch`: the kernel part alone, one bpf_map_update_batch of pre-encoded buffers in
+ *   address order (as apply hands them over).
  *
  * Run: npx tsx bench/ebpf/sync.ts   (root, libbpf addon built: npm run build -w @bgp/ebpf)
  */
@@ -22,6 +23,13 @@ requireBpf();
 const N = Number(process.env.ROUTES ?? 1_000_000);
 const RUNS = Math.max(3, Number(process.env.RUNS ?? 5));
 const table = ipv4Table(N);
+const byAddress = [...table].sort((a, b) => {
+  for (let i = 0; i < 4; i++) {
+    const d = a.prefix.address[i]! - b.prefix.address[i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+});
 const changes: DatapathChange[] = table.map((route) => ({ op: 'upsert', route }));
 const enc = nextHopEncoder();
 
@@ -47,7 +55,7 @@ for (let run = 0; run < RUNS; run++) {
   const keys = new Uint8Array(N * 8);
   const values = new Uint8Array(N * enc.valueSize);
   for (let i = 0; i < N; i++) {
-    const r = table[i]!;
+    const r = byAddress[i]!;
     writeLpmKey(keys, i * 8, r.prefix);
     enc.encodeInto(r, values, i * enc.valueSize);
   }

@@ -30,12 +30,15 @@ const PER_UPDATE = Math.max(1, Math.round(ROUTES / SETS));
 
 interface Result {
   insertRoutesPerSec: number;
+  insertRoutesPerCpuSec: number;
   heapBytesPerRoute: number;
   rssBytesPerRoute: number;
   storageBytesPerRoute: number;
   attributeSets: number;
   withdrawStormMs: number;
+  withdrawStormCpuMs: number;
   peerDownMs: number;
+  peerDownCpuMs: number;
   peerDownRoutesPerSec: number;
 }
 
@@ -67,6 +70,12 @@ function makeSets(count: number, peerAs: number, nextHop: Uint8Array): RouteAttr
   return out;
 }
 
+/** CPU milliseconds (user + system) of this process: less disturbed by other load than wall time. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
   (globalThis as { gc?: () => void }).gc?.();
@@ -94,8 +103,10 @@ function child(): Result {
   const a = rib.addPeer({ address: '192.0.2.1', asn: 65001, bgpIdentifier: 0xc0000201 });
   let setsA: RouteAttributes[] | undefined = makeSets(SETS, 65001, Uint8Array.of(192, 0, 2, 1));
   const t0 = performance.now();
+  const c0 = cpuMs();
   load(rib, a, setsA);
   const insertMs = performance.now() - t0;
+  const insertCpu = cpuMs() - c0;
   setsA = undefined;
   gc();
   const heap1 = process.memoryUsage().heapUsed;
@@ -105,6 +116,7 @@ function child(): Result {
 
   // Withdraw storm: every prefix withdrawn, reconverged when the last batch is flushed.
   const t1 = performance.now();
+  const c1 = cpuMs();
   let n = 0;
   for (let j = 0; j < ROUTES; j++) {
     rib.withdrawIpv4(a, (0x01000000 + j * 256) >>> 0, 24);
@@ -112,6 +124,7 @@ function child(): Result {
   }
   rib.flush();
   const withdrawMs = performance.now() - t1;
+  const withdrawCpu = cpuMs() - c1;
   if (rib.pathCount !== 0 || store.size !== 0) throw new Error('withdraw storm left state behind');
 
   // Peer down: two peers with the same table; A (shorter paths) wins everywhere until it fails.
@@ -122,20 +135,25 @@ function child(): Result {
   );
   load(rib, b, setsB);
   const t2 = performance.now();
+  const c2 = cpuMs();
   rib.peerDown(a);
   const changes = rib.flush();
   const peerDownMs = performance.now() - t2;
+  const peerDownCpu = cpuMs() - c2;
   if (changes.length !== ROUTES || changes.some((c) => c.best?.peer.id !== b)) {
     throw new Error('peer down did not reconverge on peer B');
   }
   return {
     insertRoutesPerSec: Math.round(ROUTES / (insertMs / 1000)),
+    insertRoutesPerCpuSec: Math.round(ROUTES / (insertCpu / 1000)),
     heapBytesPerRoute: Math.round((heap1 - heap0) / ROUTES),
     rssBytesPerRoute: Math.round((rss1 - rss0) / ROUTES),
     storageBytesPerRoute: Math.round(storage / ROUTES),
     attributeSets,
     withdrawStormMs: Math.round(withdrawMs),
+    withdrawStormCpuMs: Math.round(withdrawCpu),
     peerDownMs: Math.round(peerDownMs),
+    peerDownCpuMs: Math.round(peerDownCpu),
     peerDownRoutesPerSec: Math.round(ROUTES / (peerDownMs / 1000)),
   };
 }

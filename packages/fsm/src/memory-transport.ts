@@ -59,7 +59,8 @@ export class MemoryTransport implements Transport {
   /** Sets the consumer and delivers anything already received. */
   attach(handlers: TransportHandlers): void {
     this.handlers = handlers;
-    this.schedule();
+    // Like TcpTransport: what arrived before attach is delivered at once.
+    this.flush();
   }
 
   /** Sends bytes to the other end. */

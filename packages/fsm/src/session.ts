@@ -230,8 +230,7 @@ export class Session extends EventEmitter<SessionEvents> {
       case 'Active':
         if (!p.transport) {
           p.attempt++; // abandon our own pending connect: this one is here first
-          this.attach(p, transport, 'incoming');
-          this.dispatch(p, { type: 'TcpConnectionConfirmed' });
+          this.attach(p, transport, 'incoming', { type: 'TcpConnectionConfirmed' });
           return;
         }
         break;
@@ -247,8 +246,7 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     const s = this.newConnection({ ...initialAttributes(this.fsmConfig), state: 'Active' });
     this.secondary = s;
-    this.attach(s, transport, 'incoming');
-    this.dispatch(s, { type: 'TcpConnectionConfirmed' });
+    this.attach(s, transport, 'incoming', { type: 'TcpConnectionConfirmed' });
   }
 
   /**
@@ -354,7 +352,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const from = c.attributes.state;
     const { next, actions } = transition(c.attributes, event, this.fsmConfig);
     c.attributes = next;
-    if (from !== next.state || actions.length > 0)
+    if (this.log.enabled && (from !== next.state || actions.length > 0))
       this.log(
         '%s %s: %s -> %s [%s]',
         c.direction ?? '-',
@@ -431,8 +429,7 @@ export class Session extends EventEmitter<SessionEvents> {
           t.destroy();
           return;
         }
-        this.attach(c, t, 'outgoing');
-        this.dispatch(c, { type: 'Tcp_CR_Acked' });
+        this.attach(c, t, 'outgoing', { type: 'Tcp_CR_Acked' });
       },
       (err: unknown) => {
         if (c.attempt !== attempt) return;
@@ -442,7 +439,17 @@ export class Session extends EventEmitter<SessionEvents> {
     );
   }
 
-  private attach(c: Connection, t: Transport, direction: ConnectionDirection): void {
+  /**
+   * Makes `t` the connection's transport, feeds `event` to the machine, and only then listens:
+   * bytes the transport already holds (a fast peer's OPEN) must meet the state that event
+   * produces, not the one before it.
+   */
+  private attach(
+    c: Connection,
+    t: Transport,
+    direction: ConnectionDirection,
+    event: FsmEvent,
+  ): void {
     c.transport = t;
     c.direction = direction;
     c.framer = new Framer();
@@ -451,6 +458,8 @@ export class Session extends EventEmitter<SessionEvents> {
     c.negotiated = undefined;
     const queue = new SendQueue(t, () => this.emit('drain'), this.options.sendQueue);
     c.queue = queue;
+    this.dispatch(c, event);
+    if (c.transport !== t) return;
     t.attach({
       data: (chunk) => {
         if (c.transport === t) this.receive(c, t, chunk);

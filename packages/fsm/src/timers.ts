@@ -23,7 +23,10 @@ const JITTERED: ReadonlySet<TimerName> = new Set(['ConnectRetryTimer', 'Keepaliv
  * ```
  */
 export class TimerSet {
-  private readonly running = new Map<TimerName, { handle: TimerHandle; deadline: number }>();
+  private readonly running = new Map<
+    TimerName,
+    { handle: TimerHandle; firesAt: number; deadline: number }
+  >();
 
   /**
    * @param clock - time source
@@ -38,15 +41,35 @@ export class TimerSet {
 
   /** (Re)starts a timer; 0 seconds stops it (RFC 4271: "set to zero"). */
   start(name: TimerName, seconds: number): void {
-    this.stop(name);
-    if (seconds <= 0) return;
+    if (seconds <= 0) {
+      this.stop(name);
+      return;
+    }
     const value = JITTERED.has(name) ? jitter(seconds, this.random) : seconds;
-    const ms = Math.round(value * 1000);
-    const handle = this.clock.setTimer(ms, () => {
+    const deadline = this.clock.now() + Math.round(value * 1000);
+    const t = this.running.get(name);
+    if (t && deadline >= t.firesAt) {
+      // The hold timer restarts on every UPDATE: moving the deadline later only records it, and
+      // the pending callback re-arms for the remainder, instead of one clear+set per message.
+      t.deadline = deadline;
+      return;
+    }
+    this.stop(name);
+    this.arm(name, deadline);
+  }
+
+  private arm(name: TimerName, deadline: number): void {
+    const handle = this.clock.setTimer(deadline - this.clock.now(), () => {
+      const t = this.running.get(name);
+      if (!t || t.handle !== handle) return;
+      if (t.deadline > this.clock.now()) {
+        this.arm(name, t.deadline);
+        return;
+      }
       this.running.delete(name);
       this.onExpire(name);
     });
-    this.running.set(name, { handle, deadline: this.clock.now() + ms });
+    this.running.set(name, { handle, firesAt: deadline, deadline });
   }
 
   /** Stops a timer if it runs. */

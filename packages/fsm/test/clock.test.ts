@@ -77,3 +77,32 @@ describe('RFC 4271 §10 jitter', () => {
     expect(fired).toEqual(['KeepaliveTimer', 'ConnectRetryTimer']);
   });
 });
+
+describe('TimerSet restarts', () => {
+  it('restarting later keeps one scheduled callback and fires at the last deadline', () => {
+    const clock = new ManualClock();
+    const fired: number[] = [];
+    const timers = new TimerSet(
+      clock,
+      () => 0.5,
+      () => fired.push(clock.now()),
+    );
+    timers.start('HoldTimer', 90);
+    for (let i = 0; i < 100; i++) {
+      clock.advance(1000);
+      timers.start('HoldTimer', 90); // as on every UPDATE
+    }
+    expect(clock.pending).toBe(1);
+    expect(timers.remaining('HoldTimer')).toBe(90_000);
+    clock.advance(89_999);
+    expect(fired).toEqual([]);
+    clock.advance(1);
+    expect(fired).toEqual([190_000]);
+    // Restarting shorter re-arms at once.
+    timers.start('HoldTimer', 90);
+    timers.start('HoldTimer', 3);
+    clock.advance(3000);
+    expect(fired).toEqual([190_000, 193_000]);
+    expect(clock.pending).toBe(0);
+  });
+});

@@ -4,6 +4,7 @@
  *   sT:<timer>:<s> start, xT:<timer> stop, connect, drop, release, delete, open, ka,
  *   notif:<code>/<subcode>, process.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_FSM_CONFIG,
@@ -442,5 +443,53 @@ describe('damping of peer oscillations (IdleHoldTimer back-off)', () => {
       transition(attributesIn('Idle'), { type: 'AutomaticStart_with_DampPeerOscillations' }, c)
         .actions,
     ).toEqual([]);
+  });
+});
+
+describe('invariants over random event sequences', () => {
+  it('property: every sequence keeps the machine consistent', () => {
+    const eventArb = fc.constantFrom(...FSM_EVENT_TYPES).map(sampleEvent);
+    const configArb = fc.record({
+      delayOpen: fc.boolean(),
+      passiveTcpEstablishment: fc.boolean(),
+      allowAutomaticStart: fc.boolean(),
+      allowAutomaticStop: fc.boolean(),
+      dampPeerOscillations: fc.boolean(),
+      sendNotificationWithoutOpen: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(configArb, fc.array(eventArb, { maxLength: 60 }), (partial, events) => {
+        const c: FsmConfig = { ...DEFAULT_FSM_CONFIG, ...partial, delayOpenTime: 3 };
+        let a = initialAttributes(c);
+        // A passive speaker generates only the passive start events (RFC 4271 §8.1.2).
+        const active = new Set<FsmEventType>([
+          'ManualStart',
+          'AutomaticStart',
+          'AutomaticStart_with_DampPeerOscillations',
+        ]);
+        for (const e of events) {
+          if (c.passiveTcpEstablishment && active.has(e.type)) continue;
+          const from = a.state;
+          const { next, actions } = transition(a, e, c);
+          expect(FSM_STATES).toContain(next.state);
+          expect(next.connectRetryCounter).toBeGreaterThanOrEqual(0);
+          expect(next.idleHoldTime).toBeLessThanOrEqual(
+            Math.max(c.maxIdleHoldTime, c.idleHoldTime),
+          );
+          // Established is only entered from OpenConfirm on a KEEPALIVE.
+          if (next.state === 'Established' && from !== 'Established') {
+            expect([from, e.type]).toEqual(['OpenConfirm', 'KeepAliveMsg']);
+          }
+          // Nothing is sent in Idle, and no connection is initiated when passive.
+          if (from === 'Idle') expect(actions.some((x) => x.type.startsWith('send'))).toBe(false);
+          if (c.passiveTcpEstablishment)
+            expect(actions.some((x) => x.type === 'connect')).toBe(false);
+          // An OPEN is sent at most once per connection: never from OpenSent onwards.
+          if (from === 'OpenSent' || from === 'OpenConfirm' || from === 'Established')
+            expect(actions.some((x) => x.type === 'sendOpen')).toBe(false);
+          a = next;
+        }
+      }),
+    );
   });
 });

@@ -409,6 +409,19 @@ describe('errors that end one session only', () => {
     s.destroy();
   });
 
+  it('regression: a peer OPEN already buffered when the connection is accepted meets OpenSent', async () => {
+    const s = new Session(RIGHT, { clock: new ManualClock() });
+    s.start();
+    const [a, b] = createMemoryTransportPair();
+    const raw = new RawPeer(a);
+    raw.sendOpen({ localAs: 65001, peerAs: 0, bgpIdentifier: 0x01010101 });
+    await settle();
+    s.accept(b);
+    await until(() => s.state === 'OpenConfirm', 'OpenConfirm');
+    expect(raw.count('OPEN')).toBe(1);
+    s.destroy();
+  });
+
   it('a bad OPEN gets the matching OPEN error', async () => {
     const s = new Session(RIGHT, { clock: new ManualClock() });
     s.start();

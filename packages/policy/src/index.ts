@@ -49,6 +49,7 @@ export * from './resources/cluster-config.js';
 export * from './resources/common.js';
 export * from './resources/core.js';
 export * from './resources/ip-pools.js';
+export * from './resources/node-config.js';
 export * from './resources/node-config-override.js';
 export * from './resources/peer-config.js';
 export * from './resources/peering-policy.js';

@@ -11,10 +11,10 @@
  * @module
  */
 
+import { formatPrefix, parsePrefix, prefixContains } from '@bgp/wire';
 import { POD_IP_POOL_NAME_LABEL } from './advertisements.js';
 import type { Cluster } from './cluster.js';
 import type { Warning } from './diagnostics.js';
-import { ipToBigInt, poolRanges } from './lbipam/ranges.js';
 import { type NodeView, nodeIPv4 } from './node-view.js';
 import type { RenderedInstance, RenderedPeer } from './output.js';
 import { NO_ATTRIBUTES, type PathAttributes } from './resources/common.js';
@@ -152,11 +152,8 @@ function legacyRoutes(
 ): RouteSet {
   const set = new RouteSet();
   const base = `CiliumBGPPeeringPolicy/${policy.meta.name}.spec.virtualRouters[${vi}]`;
-  const attrs = vr.neighbors[ni]!.advertisedPathAttributes;
   if (vr.exportPodCIDR) {
-    // PodCIDR entries select the CiliumNode by its labels.
-    const a = firstAttrs(attrs, 'PodCIDR', (x) => selects(x.selector, view.labels, 'all'));
-    for (const c of view.podCIDRs) set.add(c, a, `${base}.exportPodCIDR`);
+    for (const c of view.podCIDRs) set.add(c, NO_ATTRIBUTES, `${base}.exportPodCIDR`);
   }
   if (vr.serviceSelector) {
     const services = [...cluster.services]
@@ -169,21 +166,9 @@ function legacyRoutes(
     for (const svc of services) {
       for (const t of vr.serviceAdvertisements) {
         for (const prefix of serviceRoutes(svc, t, ctx)) {
-          let a = NO_ATTRIBUTES;
-          if (t === 'LoadBalancerIP') {
-            // CiliumLoadBalancerIPPool entries apply to LB IPs inside a pool their selector matches.
-            const ip = ipToBigInt(prefix.slice(0, prefix.indexOf('/')));
-            const v6 = prefix.includes(':');
-            const pools = cluster.lbPools.filter((p) =>
-              poolRanges(p).some((r) => r.v6 === v6 && r.first <= ip && ip <= r.last),
-            );
-            a = firstAttrs(attrs, 'CiliumLoadBalancerIPPool', (x) =>
-              pools.some((p) => selects(x.selector, p.meta.labels, 'all')),
-            );
-          }
           set.add(
             prefix,
-            a,
+            NO_ATTRIBUTES,
             `${base}.serviceSelector`,
             t === 'LoadBalancerIP' && ctx.legacyOrigin ? 'INCOMPLETE' : 'IGP',
           );
@@ -195,11 +180,63 @@ function legacyRoutes(
     for (const pool of cluster.podPools) {
       const labels = { ...pool.meta.labels, [POD_IP_POOL_NAME_LABEL]: pool.meta.name };
       if (!matchesSelector(vr.podIPPoolSelector, labels)) continue;
-      const a = firstAttrs(attrs, 'CiliumPodIPPool', (x) => selects(x.selector, labels, 'all'));
       for (const alloc of view.poolAllocations.filter((p) => p.pool === pool.meta.name)) {
-        for (const c of alloc.cidrs) set.add(c, a, `${base}.podIPPoolSelector`);
+        for (const c of alloc.cidrs) set.add(c, NO_ATTRIBUTES, `${base}.podIPPoolSelector`);
       }
     }
   }
+  // Each advertisedPathAttributes entry is its own export policy whose statements match prefixes
+  // and continue (route action "none"), so every matching entry applies: communities accumulate.
+  // When several set LOCAL_PREF the order is Go-map order in Cilium (undefined); the highest is kept.
+  vr.neighbors[ni]!.advertisedPathAttributes.forEach((pa, k) => {
+    const src = `${base}.neighbors[${ni}].advertisedPathAttributes[${k}]`;
+    for (const prefix of attributePrefixes(cluster, pa, view, set))
+      set.add(prefix, pa.attributes, src);
+  });
   return set;
+}
+
+/** The advertised prefixes one legacy attribute entry matches (Cilium's pathAttributesToPolicy). */
+function attributePrefixes(
+  cluster: Cluster,
+  pa: AdvertisedPathAttributes,
+  view: NodeView,
+  set: RouteSet,
+): string[] {
+  const present = (c: string) => (set.has(c) ? [c] : []);
+  switch (pa.selectorType) {
+    case 'PodCIDR':
+      // The selector is matched against the CiliumNode's labels.
+      return selects(pa.selector, view.labels, 'all') ? view.podCIDRs.flatMap(present) : [];
+    case 'CiliumPodIPPool': {
+      // Pool labels only (no implicit name label), and only CIDRs of the pool's mask size.
+      const out: string[] = [];
+      for (const pool of cluster.podPools) {
+        if (!selects(pa.selector, pool.meta.labels, 'all')) continue;
+        for (const alloc of view.poolAllocations.filter((a) => a.pool === pool.meta.name)) {
+          for (const c of alloc.cidrs) {
+            const len = Number(c.slice(c.indexOf('/') + 1));
+            if (len === (afiOf(c) === 'ipv4' ? pool.ipv4MaskSize : pool.ipv6MaskSize))
+              out.push(...present(c));
+          }
+        }
+      }
+      return out;
+    }
+    case 'CiliumLoadBalancerIPPool': {
+      // Any advertised host route inside a CIDR block of an enabled matching pool (not only LB
+      // IPs). Cilium fails the whole reconcile on start/stop blocks; here they are skipped.
+      const blocks = cluster.lbPools
+        .filter((p) => !p.disabled && selects(pa.selector, p.meta.labels, 'all'))
+        .flatMap((p) =>
+          p.blocks.flatMap((b) => (b.cidr === undefined ? [] : [parsePrefix(b.cidr)])),
+        );
+      return set
+        .prefixes()
+        .filter(
+          (p) => p.length === (p.afi === 1 ? 32 : 128) && blocks.some((b) => prefixContains(b, p)),
+        )
+        .map(formatPrefix);
+    }
+  }
 }

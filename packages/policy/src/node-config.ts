@@ -350,3 +350,46 @@ export function resolveNodeConfig(
   }
   return { clusterConfig: cc, instances };
 }
+
+/**
+ * The CiliumBGPNodeConfig the operator would write for the node (undefined when no single
+ * ClusterConfig owns it). `routerID` appears only when an override (or ip-pool mode) sets it:
+ * otherwise the agent picks it, as {@link resolveNodeConfig} does.
+ */
+export function nodeConfigObject(
+  cluster: Cluster,
+  nodeName: string,
+  opts: ResolveOptions & { readonly facts?: NodeView['facts'] } = {},
+): Record<string, unknown> | undefined {
+  const view = nodeView(cluster, nodeName, opts.facts);
+  const status = operatorStatus(cluster, opts.secretsNamespace);
+  if (!view) return undefined;
+  const resolved = resolveNodeConfig(cluster, view, status, [], opts);
+  if (!resolved) return undefined;
+  const cc = resolved.clusterConfig;
+  return {
+    apiVersion: 'cilium.io/v2',
+    kind: 'CiliumBGPNodeConfig',
+    metadata: {
+      name: nodeName,
+      ownerReferences: [{ apiVersion: cc.apiVersion, kind: cc.kind, name: cc.meta.name }],
+    },
+    spec: {
+      bgpInstances: resolved.instances.map((i) => ({
+        name: i.name,
+        localASN: i.localASN,
+        ...(i.routerIDSource === 'override' || i.routerIDSource === 'ip-pool'
+          ? { routerID: i.routerID }
+          : {}),
+        ...(i.localPort !== undefined ? { localPort: i.localPort } : {}),
+        peers: i.peers.map((p) => ({
+          name: p.name,
+          peerAddress: p.peerAddress,
+          peerASN: p.peerASN,
+          ...(p.localAddress !== undefined ? { localAddress: p.localAddress } : {}),
+          ...(p.peerConfigRef !== undefined ? { peerConfigRef: { name: p.peerConfigRef } } : {}),
+        })),
+      })),
+    },
+  };
+}

@@ -89,6 +89,16 @@ export class RouteSet {
     if (!cur.sources.includes(source)) cur.sources.push(source);
   }
 
+  /** True when the prefix (any spelling) is in the set. */
+  has(prefixText: string): boolean {
+    return this.byPrefix.has(formatPrefix(parsePrefix(prefixText)));
+  }
+
+  /** The prefixes in the set, in insertion order. */
+  prefixes(): Prefix[] {
+    return [...this.byPrefix.values()].map((p) => p.prefix);
+  }
+
   /**
    * The routes, longest prefix first then by address. LOCAL_PREF is kept only when `ibgp`
    * (GoBGP never sends it to eBGP peers); an iBGP route without one carries GoBGP's default 100.

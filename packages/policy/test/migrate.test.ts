@@ -211,7 +211,7 @@ describe('PeeringPolicy → v2', () => {
       ),
     ]);
     expect(migratePeeringPolicies(c).warnings.map((w) => w.message)).toContain(
-      'a PodCIDR entry with a node selector has no v2 equivalent (PodCIDR advertisements take no selector); the first PodCIDR entry is applied on every node',
+      'a PodCIDR entry with a node selector has no v2 equivalent (PodCIDR advertisements take no selector); its attributes are applied on every node',
     );
   });
 
@@ -248,7 +248,7 @@ describe('PeeringPolicy → v2', () => {
     local: fc.boolean(),
   });
 
-  function world(policies: fc.RecordValue<never>[] | unknown[], svcs: unknown[]): RawObject[] {
+  function world(policies: unknown[], svcs: unknown[]): RawObject[] {
     const out: RawObject[] = [];
     ['a', 'b'].forEach((rack, i) => {
       out.push(

@@ -335,6 +335,89 @@ describe('legacy PeeringPolicy', () => {
     expect(r.source).toEqual({ kind: 'CiliumBGPPeeringPolicy', name: 'a' });
     expect(r.warnings.at(-1)!.message).toContain('legacy PeeringPolicy takes precedence');
   });
+  it('applies every matching advertisedPathAttributes entry: communities accumulate, highest LOCAL_PREF', () => {
+    const n = node('n1', { rack: 'a' }, { ip: '192.0.2.1', podCIDRs: ['10.244.0.0/24'] });
+    const lp = cr(
+      'CiliumBGPPeeringPolicy',
+      'lp',
+      {
+        virtualRouters: [
+          {
+            localASN: 65001,
+            exportPodCIDR: true,
+            serviceSelector: { matchLabels: { announce: 'yes' } },
+            serviceAdvertisements: ['ClusterIP', 'LoadBalancerIP'],
+            neighbors: [
+              {
+                peerAddress: '10.0.0.1/32',
+                peerASN: 65001,
+                advertisedPathAttributes: [
+                  {
+                    selectorType: 'PodCIDR',
+                    communities: { standard: ['1:1'] },
+                    localPreference: 110,
+                  },
+                  {
+                    selectorType: 'PodCIDR',
+                    selector: { matchLabels: { rack: 'a' } },
+                    communities: { wellKnown: ['no-export'] },
+                    localPreference: 150,
+                  },
+                  {
+                    selectorType: 'PodCIDR',
+                    selector: { matchLabels: { rack: 'b' } },
+                    communities: { standard: ['9:9'] },
+                  },
+                  // Matches any advertised host route inside the pool's CIDRs, ClusterIPs included.
+                  {
+                    selectorType: 'CiliumLoadBalancerIPPool',
+                    selector: { matchLabels: { pool: 'vip' } },
+                    communities: { large: ['1:2:3'] },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      {},
+      'cilium.io/v2alpha1',
+    );
+    const pool = cr(
+      'CiliumLoadBalancerIPPool',
+      'vip',
+      { blocks: [{ cidr: '10.96.0.0/24' }, { start: '10.97.0.1', stop: '10.97.0.9' }] },
+      { pool: 'vip' },
+    );
+    const svc = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's', namespace: 'default', labels: { announce: 'yes' } },
+      spec: { type: 'LoadBalancer', clusterIP: '10.96.0.50' },
+    };
+    const r = renderNode(cluster(n, lp, pool, svc), 'n1');
+    const routes = r.instances[0]!.peers[0]!.families.find((f) => f.afi === 'ipv4')!.routes;
+    expect(routes.map((x) => [x.prefix, x.attributes])).toEqual([
+      [
+        '10.96.0.0/32',
+        { origin: 'IGP', communities: [], largeCommunities: ['1:2:3'], localPref: 100 },
+      ],
+      [
+        '10.96.0.50/32',
+        { origin: 'IGP', communities: [], largeCommunities: ['1:2:3'], localPref: 100 },
+      ],
+      [
+        '10.244.0.0/24',
+        {
+          origin: 'IGP',
+          communities: ['1:1', '65535:65281'],
+          largeCommunities: [],
+          localPref: 150,
+        },
+      ],
+    ]);
+  });
+
   it('does not apply to nodes outside its selector, which then use v2', () => {
     const r = renderNode(
       cluster(
@@ -345,5 +428,57 @@ describe('legacy PeeringPolicy', () => {
       'n1',
     );
     expect(r.source).toEqual({ kind: 'CiliumBGPClusterConfig', name: 'c' });
+  });
+});
+
+describe('CiliumBGPNodeConfig', () => {
+  it('generates the operator object and reads it back as a valid CiliumBGPNodeConfig', async () => {
+    const { buildCluster, nodeConfigObject } = await import('../src/index.js');
+    const c = cluster(
+      node('n1', {}, { ip: '192.0.2.1' }),
+      cc('c', undefined, [
+        { name: 'p1', peerAddress: '10.0.0.1', peerASN: 65100, peerConfigRef: { name: 'pc' } },
+      ]),
+      cr('CiliumBGPPeerConfig', 'pc', {}),
+      cr('CiliumBGPNodeConfigOverride', 'n1', {
+        bgpInstances: [
+          { name: 'i1', routerID: '1.2.3.4', peers: [{ name: 'p1', localAddress: '192.0.2.1' }] },
+        ],
+      }),
+    );
+    const obj = nodeConfigObject(c, 'n1');
+    expect(obj).toEqual({
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumBGPNodeConfig',
+      metadata: {
+        name: 'n1',
+        ownerReferences: [
+          { apiVersion: 'cilium.io/v2', kind: 'CiliumBGPClusterConfig', name: 'c' },
+        ],
+      },
+      spec: {
+        bgpInstances: [
+          {
+            name: 'i1',
+            localASN: 65001,
+            routerID: '1.2.3.4',
+            peers: [
+              {
+                name: 'p1',
+                peerAddress: '10.0.0.1',
+                peerASN: 65100,
+                localAddress: '192.0.2.1',
+                peerConfigRef: { name: 'pc' },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const back = buildCluster([obj as never]);
+    expect(back.errors).toEqual([]);
+    expect(back.nodeConfigs[0]!.bgpInstances[0]!.routerID).toBe('1.2.3.4');
+    expect(back.warnings[0]!.message).toContain('generated by the operator');
+    expect(nodeConfigObject(c, 'nope')).toBeUndefined();
   });
 });

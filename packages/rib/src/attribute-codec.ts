@@ -41,8 +41,14 @@ const OPTIONAL_TRANSITIVE = AttributeFlag.OPTIONAL | AttributeFlag.TRANSITIVE;
 const OPTIONAL = AttributeFlag.OPTIONAL;
 
 function header(w: Writer, flags: number, type: number, length: number): void {
-  if (length > 255) w.u8(flags | AttributeFlag.EXTENDED_LENGTH).u8(type).u16(length);
-  else w.u8(flags & ~AttributeFlag.EXTENDED_LENGTH).u8(type).u8(length);
+  if (length > 255)
+    w.u8(flags | AttributeFlag.EXTENDED_LENGTH)
+      .u8(type)
+      .u16(length);
+  else
+    w.u8(flags & ~AttributeFlag.EXTENDED_LENGTH)
+      .u8(type)
+      .u8(length);
 }
 
 function asPathValueLength(path: readonly AsPathSegment[], octets: number): number {
@@ -53,7 +59,12 @@ function asPathValueLength(path: readonly AsPathSegment[], octets: number): numb
 
 function writeAsPath(w: Writer, type: number, path: readonly AsPathSegment[], two: boolean): void {
   const octets = two ? 2 : 4;
-  header(w, type === AttributeType.AS_PATH ? WELL_KNOWN : OPTIONAL_TRANSITIVE, type, asPathValueLength(path, octets));
+  header(
+    w,
+    type === AttributeType.AS_PATH ? WELL_KNOWN : OPTIONAL_TRANSITIVE,
+    type,
+    asPathValueLength(path, octets),
+  );
   for (const s of path) {
     w.u8(s.type).u8(s.asns.length);
     for (const asn of s.asns) {
@@ -79,7 +90,8 @@ export function writeRouteAttributes(
   const other = attrs.other;
   // Raw attributes are merged in by type code so the output stays sorted.
   const flushRawBelow = (type: number): void => {
-    while (rawIndex < other.length && other[rawIndex]!.typeCode < type) writeRaw(w, other[rawIndex++]!);
+    while (rawIndex < other.length && other[rawIndex]!.typeCode < type)
+      writeRaw(w, other[rawIndex++]!);
   };
   flushRawBelow(AttributeType.ORIGIN);
   header(w, WELL_KNOWN, AttributeType.ORIGIN, 1);
@@ -142,7 +154,12 @@ export function writeRouteAttributes(
   }
   flushRawBelow(AttributeType.LARGE_COMMUNITY);
   if (attrs.largeCommunities.length > 0) {
-    header(w, OPTIONAL_TRANSITIVE, AttributeType.LARGE_COMMUNITY, attrs.largeCommunities.length * 12);
+    header(
+      w,
+      OPTIONAL_TRANSITIVE,
+      AttributeType.LARGE_COMMUNITY,
+      attrs.largeCommunities.length * 12,
+    );
     for (const [g, l1, l2] of attrs.largeCommunities) w.u32(g).u32(l1).u32(l2);
   }
   flushRawBelow(AttributeType.OTC);
@@ -154,14 +171,20 @@ export function writeRouteAttributes(
 }
 
 /** The attributes as bytes (see {@link writeRouteAttributes}). */
-export function encodeRouteAttributes(attrs: RouteAttributes, encoding: AttributeEncoding): Uint8Array {
+export function encodeRouteAttributes(
+  attrs: RouteAttributes,
+  encoding: AttributeEncoding,
+): Uint8Array {
   const w = new Writer(128);
   writeRouteAttributes(attrs, encoding, w);
   return w.finish();
 }
 
 /** The canonical bytes of a set: the interning key (4-octet ASNs, NEXT_HOP of any length). */
-export function canonicalAttributeBytes(attrs: RouteAttributes, w: Writer = new Writer(128)): Uint8Array {
+export function canonicalAttributeBytes(
+  attrs: RouteAttributes,
+  w: Writer = new Writer(128),
+): Uint8Array {
   w.length = 0;
   writeRouteAttributes(attrs, { fourOctetAs: true, nextHop: 'canonical' }, w);
   return w.view();

@@ -113,7 +113,9 @@ export interface Selection {
 export function degreeOfPreference(c: Candidate, options: DecisionOptions = {}): number {
   const lp = c.attributes.attributes.localPref;
   if (lp !== undefined) return lp;
-  return c.peer.kind === 'ebgp' ? (options.ebgpLocalPref ?? 100) : (options.defaultLocalPref ?? 100);
+  return c.peer.kind === 'ebgp'
+    ? (options.ebgpLocalPref ?? 100)
+    : (options.defaultLocalPref ?? 100);
 }
 
 function medOf(c: Candidate, options: DecisionOptions): number {
@@ -131,9 +133,15 @@ type Cmp = (a: Candidate, b: Candidate) => number;
 /** The steps other than MED, as "lower is better" comparators. */
 function totalOrderSteps(options: DecisionOptions): readonly (readonly [DecisionStep, Cmp])[] {
   return [
-    [DecisionStep.LOCAL_PREF, (a, b) => degreeOfPreference(b, options) - degreeOfPreference(a, options)],
+    [
+      DecisionStep.LOCAL_PREF,
+      (a, b) => degreeOfPreference(b, options) - degreeOfPreference(a, options),
+    ],
     [DecisionStep.AS_PATH_LENGTH, (a, b) => a.attributes.asPathLength - b.attributes.asPathLength],
-    [DecisionStep.ORIGIN, (a, b) => a.attributes.attributes.origin - b.attributes.attributes.origin],
+    [
+      DecisionStep.ORIGIN,
+      (a, b) => a.attributes.attributes.origin - b.attributes.attributes.origin,
+    ],
   ];
 }
 
@@ -148,7 +156,8 @@ const LATER: readonly (readonly [DecisionStep, Cmp])[] = [
   [DecisionStep.BGP_IDENTIFIER, (a, b) => routerIdOf(a) - routerIdOf(b)],
   [
     DecisionStep.CLUSTER_LIST_LENGTH,
-    (a, b) => a.attributes.attributes.clusterList.length - b.attributes.attributes.clusterList.length,
+    (a, b) =>
+      a.attributes.attributes.clusterList.length - b.attributes.attributes.clusterList.length,
   ],
   [DecisionStep.PEER_ADDRESS, (a, b) => compareAddresses(a.peer.address, b.peer.address)],
   [DecisionStep.PATH_ID, (a, b) => a.pathId - b.pathId],
@@ -175,7 +184,11 @@ function sameMedGroup(a: Candidate, b: Candidate, options: DecisionOptions): boo
 }
 
 /** RFC 4271 §9.1.2.2 (c): drop every route some route from the same AS beats on MED. */
-function medStep(set: Candidate[], options: DecisionOptions, lostAt: Map<Candidate, DecisionStep>): Candidate[] {
+function medStep(
+  set: Candidate[],
+  options: DecisionOptions,
+  lostAt: Map<Candidate, DecisionStep>,
+): Candidate[] {
   const keep: Candidate[] = [];
   for (const c of set) {
     const mc = medOf(c, options);
@@ -242,7 +255,10 @@ export function comparePair(
 }
 
 /** Selects the best route among `candidates` and says at which step each other one lost. */
-export function selectBest(candidates: readonly Candidate[], options: DecisionOptions = {}): Selection {
+export function selectBest(
+  candidates: readonly Candidate[],
+  options: DecisionOptions = {},
+): Selection {
   const lostAt = new Map<Candidate, DecisionStep>();
   const eligible: Candidate[] = [];
   for (const c of candidates) {
@@ -263,7 +279,10 @@ export function selectBest(candidates: readonly Candidate[], options: DecisionOp
 }
 
 /** The eligible candidates, best first (the order ADD-PATH "best N" sends them in). */
-export function rankCandidates(candidates: readonly Candidate[], options: DecisionOptions = {}): Candidate[] {
+export function rankCandidates(
+  candidates: readonly Candidate[],
+  options: DecisionOptions = {},
+): Candidate[] {
   const out: Candidate[] = [];
   let rest = candidates.filter((c) => c.ineligible === undefined);
   while (rest.length > 0) {
@@ -280,7 +299,10 @@ export function rankCandidates(candidates: readonly Candidate[], options: Decisi
  * (and, unless relaxed, share its neighbouring AS), best first, at most `maxPaths`. Without the
  * multipath option, just the best route.
  */
-export function selectMultipath(candidates: readonly Candidate[], options: DecisionOptions = {}): Candidate[] {
+export function selectMultipath(
+  candidates: readonly Candidate[],
+  options: DecisionOptions = {},
+): Candidate[] {
   const { best } = selectBest(candidates, options);
   if (best === undefined) return [];
   const mp = options.multipath;

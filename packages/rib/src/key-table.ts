@@ -31,6 +31,8 @@ export class KeyTable {
   keys: Uint32Array;
   /** Values per slot; -1 marks an empty slot. */
   values: Int32Array;
+  /** One byte of caller state per slot, moved with its entry (present when asked for). */
+  tags: Uint8Array | undefined;
   /** Number of slots. */
   capacity: number;
   /** Number of keys held. */
@@ -49,13 +51,14 @@ export class KeyTable {
    * @param width - words per key
    * @param initialCapacity - slots to start with
    */
-  constructor(width: number, initialCapacity = 16) {
+  constructor(width: number, initialCapacity = 16, options: { readonly tags?: boolean } = {}) {
     this.width = width;
     this.seed = Math.imul(++seedCounter, 0x9e3779b9) >>> 0;
     this.scratch = new Uint32Array(width);
     this.capacity = Math.max(4, initialCapacity);
     this.keys = new Uint32Array(this.capacity * width);
     this.values = new Int32Array(this.capacity).fill(EMPTY);
+    this.tags = options.tags ? new Uint8Array(this.capacity) : undefined;
   }
 
   private hashAt(words: Uint32Array, at: number): number {
@@ -179,9 +182,11 @@ export class KeyTable {
       if (stays) continue;
       keys.copyWithin(hole * w, j * w, j * w + w);
       values[hole] = values[j]!;
+      if (this.tags) this.tags[hole] = this.tags[j]!;
       hole = j;
     }
     values[hole] = EMPTY;
+    if (this.tags) this.tags[hole] = 0;
     this.size--;
   }
 
@@ -203,6 +208,7 @@ export class KeyTable {
   /** Removes every entry, keeping the capacity (no reallocation). */
   reset(): void {
     this.values.fill(EMPTY);
+    this.tags?.fill(0);
     this.size = 0;
   }
 
@@ -211,22 +217,25 @@ export class KeyTable {
     this.capacity = Math.max(4, capacity);
     this.keys = new Uint32Array(this.capacity * this.width);
     this.values = new Int32Array(this.capacity).fill(EMPTY);
+    if (this.tags) this.tags = new Uint8Array(this.capacity);
     this.size = 0;
   }
 
   /** Bytes held by the typed arrays. */
   get byteLength(): number {
-    return this.keys.byteLength + this.values.byteLength;
+    return this.keys.byteLength + this.values.byteLength + (this.tags?.byteLength ?? 0);
   }
 
   private grow(): void {
     const oldKeys = this.keys;
     const oldValues = this.values;
+    const oldTags = this.tags;
     const oldCap = this.capacity;
     const w = this.width;
     this.capacity = Math.ceil(oldCap * 1.5) + 1;
     this.keys = new Uint32Array(this.capacity * w);
     this.values = new Int32Array(this.capacity).fill(EMPTY);
+    if (oldTags) this.tags = new Uint8Array(this.capacity);
     const cap = this.capacity;
     for (let s = 0; s < oldCap; s++) {
       const v = oldValues[s]!;
@@ -235,6 +244,7 @@ export class KeyTable {
       while (this.values[slot] !== EMPTY) slot = slot + 1 === cap ? 0 : slot + 1;
       this.keys.set(oldKeys.subarray(s * w, s * w + w), slot * w);
       this.values[slot] = v;
+      if (oldTags) this.tags![slot] = oldTags[s]!;
     }
   }
 }

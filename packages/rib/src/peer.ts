@@ -47,7 +47,9 @@ export interface Peer {
 /** Builds the {@link Peer} record for `config` relative to the local AS. */
 export function makePeer(id: number, config: PeerConfig, localAsn: number): Peer {
   const address =
-    typeof config.address === 'string' ? parseAddress(config.address) : Uint8Array.from(config.address);
+    typeof config.address === 'string'
+      ? parseAddress(config.address)
+      : Uint8Array.from(config.address);
   return {
     id,
     name: config.name ?? formatAddress(address),

@@ -103,7 +103,10 @@ interface Family {
   readonly afi: 1 | 2;
   readonly width: number;
   readonly dest: KeyTable;
-  readonly pending: KeyTable;
+  /** Keys of changed prefixes since the last flush, `width` words each (see markDirtySlot). */
+  dirty: Uint32Array;
+  /** Number of keys in `dirty`. */
+  dirtyCount: number;
 }
 
 interface PeerState {
@@ -165,8 +168,10 @@ export class Rib {
     const fam = (afi: 1 | 2): Family => ({
       afi,
       width: prefixWidth(afi),
-      dest: new KeyTable(prefixWidth(afi), 1024),
-      pending: new KeyTable(prefixWidth(afi), 1024),
+      // The tag byte marks a prefix already listed in `dirty` (one listing per batch).
+      dest: new KeyTable(prefixWidth(afi), 1024, { tags: true }),
+      dirty: new Uint32Array(1024 * prefixWidth(afi)),
+      dirtyCount: 0,
     });
     this.families = [fam(1), fam(2)];
     const local: Peer = {
@@ -282,7 +287,13 @@ export class Rib {
   }
 
   /** Announces an IPv4 prefix given as a 32-bit address and a length (host bits must be clear). */
-  announceIpv4(peer: number, address: number, length: number, attrs: InternedAttributes, pathId = 0): void {
+  announceIpv4(
+    peer: number,
+    address: number,
+    length: number,
+    attrs: InternedAttributes,
+    pathId = 0,
+  ): void {
     this.words[0] = address;
     this.words[1] = length;
     this.upsert(peer, 0, pathId, attrs.id);
@@ -325,7 +336,10 @@ export class Rib {
       if (old === attr) {
         // An implicit withdraw with identical attributes: nothing changes but the stale mark.
         this.attributes.release(attr);
-        if (wasStale) this.markDirty(f);
+        if (wasStale) {
+          const dest = this.destKey(f);
+          this.markDirtySlot(f, dest.find());
+        }
         return;
       }
       nodes.attr[n] = attr;
@@ -339,7 +353,7 @@ export class Rib {
     const ds = dest.insertSlot();
     if (dest.inserted) {
       dest.values[ds] = n;
-      this.markDirty(f);
+      this.markDirtySlot(f, ds);
       return;
     }
     // Link the new path after the head; the decision may move it to the front.
@@ -367,9 +381,9 @@ export class Rib {
     const head = dest.values[ds]!;
     this.attributes.release(nodes.attr[n]!);
     if (head === n && nodes.next[n]! < 0) {
+      this.markDirtySlot(f, ds);
       dest.removeSlot(ds);
       nodes.free(n);
-      this.markDirty(f);
       return;
     }
     if (head === n) dest.values[ds] = nodes.next[n]!;
@@ -391,7 +405,7 @@ export class Rib {
 
   /** Re-runs the decision for the prefix in `dest` slot `ds` and puts the best path first. */
   private decideAt(f: number, ds: number): void {
-    this.markDirty(f);
+    this.markDirtySlot(f, ds);
     const dest = this.families[f]!.dest;
     const nodes = this.nodes;
     const head = dest.values[ds]!;
@@ -408,11 +422,25 @@ export class Rib {
     dest.values[ds] = b;
   }
 
-  private markDirty(f: number): void {
-    const pending = this.families[f]!.pending;
-    pending.scratch.set(this.words.subarray(0, pending.width));
-    const slot = pending.insertSlot();
-    if (pending.inserted) pending.values[slot] = 0;
+  /**
+   * Lists the prefix in Loc-RIB slot `ds` (key in `this.words`) as changed, once per batch: the
+   * slot's tag says it is listed already. A prefix removed and added again within a batch may be
+   * listed twice; flush skips the second listing (its tag is clear by then).
+   */
+  private markDirtySlot(f: number, ds: number): void {
+    const fam = this.families[f]!;
+    const tags = fam.dest.tags!;
+    if (tags[ds] === 1) return;
+    tags[ds] = 1;
+    const w = fam.width;
+    if ((fam.dirtyCount + 1) * w > fam.dirty.length) {
+      const grown = new Uint32Array(fam.dirty.length * 2);
+      grown.set(fam.dirty);
+      fam.dirty = grown;
+    }
+    const at = fam.dirtyCount * w;
+    for (let i = 0; i < w; i++) fam.dirty[at + i] = this.words[i]!;
+    fam.dirtyCount++;
   }
 
   /** Eligibility code of set `id` (0 eligible; see REASONS) and its IGP cost, cached per epoch. */
@@ -422,7 +450,8 @@ export class Rib {
       const a = e.attributes;
       let code = 0;
       let cost = 0;
-      if (a.originatorId !== undefined && a.originatorId >>> 0 === this.options.routerId >>> 0) code = 3;
+      if (a.originatorId !== undefined && a.originatorId >>> 0 === this.options.routerId >>> 0)
+        code = 3;
       else if (a.clusterList.some((c) => c >>> 0 === this.clusterId)) code = 4;
       else if (a.asPath.some((s) => s.asns.includes(this.options.localAsn))) code = 2;
       else if (this.resolver !== undefined) {
@@ -457,7 +486,7 @@ export class Rib {
       peer,
       pathId: route.pathId,
       attributes: attrs,
-      igpCost: igp < 0 ? 0 : igp,
+      igpCost: Math.max(0, igp),
       ...(reason !== undefined ? { ineligible: reason } : {}),
       node: n,
       route,
@@ -513,7 +542,7 @@ export class Rib {
     });
     // Copy the keys first: removing from the table moves entries between slots.
     const keys = new Uint32Array(victims.length * adj.width);
-    victims.forEach((slot, i) => adj.keyAt(slot, keys, i * adj.width));
+    for (let i = 0; i < victims.length; i++) adj.keyAt(victims[i]!, keys, i * adj.width);
     for (let i = 0; i < victims.length; i++) {
       for (let w = 0; w < width; w++) this.words[w] = keys[i * adj.width + w]!;
       adj.scratch.set(keys.subarray(i * adj.width, (i + 1) * adj.width));
@@ -546,7 +575,7 @@ export class Rib {
 
   /** Number of prefixes changed since the last flush. */
   get pendingChanges(): number {
-    return this.families[0].pending.size + this.families[1].pending.size;
+    return this.families[0].dirtyCount + this.families[1].dirtyCount;
   }
 
   /** Returns the prefixes changed since the last flush, with their best paths, and notifies subscribers. */
@@ -554,25 +583,44 @@ export class Rib {
     const changes: LocRibChange[] = [];
     for (const f of [0, 1]) {
       const fam = this.families[f]!;
-      const pending = fam.pending;
-      if (pending.size === 0) continue;
-      const keys = new Uint32Array(pending.size * fam.width);
-      let i = 0;
-      pending.forEach((slot) => {
-        pending.keyAt(slot, keys, i * fam.width);
-        i++;
-      });
-      // Keep the capacity: the next batch is likely as large as this one.
-      pending.reset();
-      for (let k = 0; k < i; k++) {
-        const words = keys.subarray(k * fam.width, (k + 1) * fam.width);
-        fam.dest.scratch.set(words);
-        const head = fam.dest.get();
+      const n = fam.dirtyCount;
+      if (n === 0) continue;
+      const w = fam.width;
+      const dest = fam.dest;
+      const tags = dest.tags!;
+      const bytes = fam.afi === 1 ? 4 : 16;
+      // One buffer for the addresses of the whole batch: a subarray per prefix is far cheaper
+      // than a Uint8Array with its own backing store.
+      const addresses = new Uint8Array(n * bytes);
+      let removed: Set<string> | undefined;
+      for (let k = 0; k < n; k++) {
+        const at = k * w;
+        for (let i = 0; i < w; i++) dest.scratch[i] = fam.dirty[at + i]!;
+        const slot = dest.find();
+        if (slot >= 0) {
+          if (tags[slot] === 0) continue; // listed twice in this batch
+          tags[slot] = 0;
+        } else {
+          const key = fam.dirty.subarray(at, at + w).join(',');
+          removed ??= new Set();
+          if (removed.has(key)) continue;
+          removed.add(key);
+        }
+        const address = addresses.subarray(k * bytes, (k + 1) * bytes);
+        for (let i = 0; i < w - 1; i++) {
+          const v = fam.dirty[at + i]!;
+          address[i * 4] = v >>> 24;
+          address[i * 4 + 1] = (v >>> 16) & 0xff;
+          address[i * 4 + 2] = (v >>> 8) & 0xff;
+          address[i * 4 + 3] = v & 0xff;
+        }
         changes.push({
-          prefix: wordsToPrefix(fam.afi, words),
-          best: head >= 0 ? this.bestOf(head) : undefined,
+          prefix: { afi: fam.afi, length: fam.dirty[at + w - 1]!, address },
+          best: slot >= 0 ? this.bestOf(dest.values[slot]!) : undefined,
         });
       }
+      fam.dirtyCount = 0;
+      if (fam.dirty.length > 65536 * w) fam.dirty = new Uint32Array(1024 * w);
     }
     this.attributes.collect();
     for (const l of this.listeners) l(changes);
@@ -669,7 +717,10 @@ export class Rib {
   }
 
   /** Every path from `peer` in family `afi`. */
-  *adjRibIn(peer: number, afi: number): IterableIterator<{ readonly prefix: Prefix; readonly route: RibRoute }> {
+  *adjRibIn(
+    peer: number,
+    afi: number,
+  ): IterableIterator<{ readonly prefix: Prefix; readonly route: RibRoute }> {
     const adj = this.state(peer).adjIn[afi - 1]!;
     const entries: [Uint32Array, number][] = [];
     adj.forEach((slot, n) => {
@@ -683,7 +734,7 @@ export class Rib {
   /** Bytes held by the typed-array storage (tables and path records, not attribute sets). */
   get storageBytes(): number {
     let n = this.nodes.byteLength;
-    for (const fam of this.families) n += fam.dest.byteLength + fam.pending.byteLength;
+    for (const fam of this.families) n += fam.dest.byteLength + fam.dirty.byteLength;
     for (const ps of this.peers) if (ps) n += ps.adjIn[0].byteLength + ps.adjIn[1].byteLength;
     return n;
   }

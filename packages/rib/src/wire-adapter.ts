@@ -25,8 +25,8 @@ import {
   strongerAction,
   UpdateMessageError,
   UpdateMessageErrorSubcode,
-  walkUpdatePrefixes,
   Writer,
+  walkUpdatePrefixes,
 } from '@bgp/wire';
 import type { InternedAttributes } from './attribute-store.js';
 import type { PeerKind } from './peer.js';
@@ -143,7 +143,8 @@ export function routeAttributesFrom(
   if (!options.fourOctetAs) {
     const merged = mergeAs4(attrs);
     asPath = merged.asPath;
-    if (merged.aggregator) aggregator = { asn: merged.aggregator.asn, address: merged.aggregator.address };
+    if (merged.aggregator)
+      aggregator = { asn: merged.aggregator.asn, address: merged.aggregator.address };
   }
   if (options.peerKind === 'ebgp') localPref = undefined;
   other.sort((x, y) => x.typeCode - y.typeCode);
@@ -181,7 +182,12 @@ export interface IngestResult {
  *
  * @throws UpdateMessageError when RFC 7606 calls for a session reset
  */
-export function ingestUpdate(rib: Rib, peer: number, body: Uint8Array, ctx: CodecContext): IngestResult {
+export function ingestUpdate(
+  rib: Rib,
+  peer: number,
+  body: Uint8Array,
+  ctx: CodecContext,
+): IngestResult {
   const sections = locateUpdateSections(body);
   const { attributes, problems } = decodeAttributeList(
     body,
@@ -213,18 +219,33 @@ export function ingestUpdate(rib: Rib, peer: number, body: Uint8Array, ctx: Code
       mpReach = { afi: v.afi, safi: v.safi, nextHop: nh };
     } else if (a.typeCode === AttributeType.MP_UNREACH_NLRI) {
       const v = a.value;
-      mpUnreach = { afi: v.afi, safi: v.safi, count: v.withdrawn.length + (v.rawNlri?.length ?? 0) };
+      mpUnreach = {
+        afi: v.afi,
+        safi: v.safi,
+        count: v.withdrawn.length + (v.rawNlri?.length ?? 0),
+      };
     }
   }
   const hasNlri = sections.attributesEnd < body.length;
   // End-of-RIB (RFC 4724 §2): an empty UPDATE (IPv4) or one holding only an empty MP_UNREACH_NLRI.
   const empty = sections.withdrawnEnd === sections.withdrawnStart && !hasNlri;
   if (empty && attributes.length === 0) {
-    return { announced: 0, withdrawn: 0, endOfRib: { afi: 1, safi: 1, swept: rib.sweepStale(peer, 1) } };
+    return {
+      announced: 0,
+      withdrawn: 0,
+      endOfRib: { afi: 1, safi: 1, swept: rib.sweepStale(peer, 1) },
+    };
   }
   if (empty && attributes.length === 1 && mpUnreach && mpUnreach.count === 0) {
-    const swept = mpUnreach.safi === 1 && (mpUnreach.afi === 1 || mpUnreach.afi === 2) ? rib.sweepStale(peer, mpUnreach.afi) : 0;
-    return { announced: 0, withdrawn: 0, endOfRib: { afi: mpUnreach.afi, safi: mpUnreach.safi, swept } };
+    const swept =
+      mpUnreach.safi === 1 && (mpUnreach.afi === 1 || mpUnreach.afi === 2)
+        ? rib.sweepStale(peer, mpUnreach.afi)
+        : 0;
+    return {
+      announced: 0,
+      withdrawn: 0,
+      endOfRib: { afi: mpUnreach.afi, safi: mpUnreach.safi, swept },
+    };
   }
   // RFC 7606 §3 (d): a missing ORIGIN, AS_PATH, or (for NLRI-field routes) NEXT_HOP is
   // treat-as-withdraw.
@@ -244,9 +265,12 @@ export function ingestUpdate(rib: Rib, peer: number, body: Uint8Array, ctx: Code
   let set4: InternedAttributes | undefined;
   let setMp: InternedAttributes | undefined;
   if (!asWithdraw) {
-    if (hasNlri && nextHop4) set4 = rib.intern(routeAttributesFrom(attributes, nextHop4, { fourOctetAs, peerKind: kind }));
+    if (hasNlri && nextHop4)
+      set4 = rib.intern(routeAttributesFrom(attributes, nextHop4, { fourOctetAs, peerKind: kind }));
     if (mpReach && mpReach.safi === 1) {
-      setMp = rib.intern(routeAttributesFrom(attributes, mpReach.nextHop, { fourOctetAs, peerKind: kind }));
+      setMp = rib.intern(
+        routeAttributesFrom(attributes, mpReach.nextHop, { fourOctetAs, peerKind: kind }),
+      );
     }
   }
   let announced = 0;

@@ -316,11 +316,19 @@ describe('decision process (RFC 4271 §9.1), one case per step and option', () =
       );
       const peerIds = c.peers.map((p) => rib.addPeer(p));
       const attrs = c.routes.map(([, a]) => rib.intern(routeAttributes({ nextHop: nh(99), ...a })));
-      c.routes.forEach(([p, , pathId], i) => rib.announce(peerIds[p]!, PREFIX, attrs[i]!, pathId));
-      const which = (r: { peer: { id: number }; pathId: number; attributes: { id: number } }): number =>
+      c.routes.forEach(([p, , pathId], i) => {
+        rib.announce(peerIds[p]!, PREFIX, attrs[i]!, pathId);
+      });
+      const which = (r: {
+        peer: { id: number };
+        pathId: number;
+        attributes: { id: number };
+      }): number =>
         c.routes.findIndex(
           ([p, , pathId], i) =>
-            peerIds[p] === r.peer.id && (pathId ?? 0) === r.pathId && attrs[i]!.id === r.attributes.id,
+            peerIds[p] === r.peer.id &&
+            (pathId ?? 0) === r.pathId &&
+            attrs[i]!.id === r.attributes.id,
         );
       const best = rib.best(PREFIX);
       expect(best === undefined ? undefined : which(best)).toBe(c.best);
@@ -339,9 +347,9 @@ describe('decision process (RFC 4271 §9.1), one case per step and option', () =
         c.resolver ? { nextHopResolver: c.resolver } : {},
       );
       const ids2 = c.peers.map((p) => again.addPeer(p));
-      [...c.routes].reverse().forEach(([p, a, pathId]) =>
-        again.announce(ids2[p]!, PREFIX, routeAttributes({ nextHop: nh(99), ...a }), pathId),
-      );
+      [...c.routes].reverse().forEach(([p, a, pathId]) => {
+        again.announce(ids2[p]!, PREFIX, routeAttributes({ nextHop: nh(99), ...a }), pathId);
+      });
       const b2 = again.best(PREFIX);
       expect(b2 === undefined ? undefined : b2.pathId).toBe(best?.pathId);
       expect(b2?.peer.id).toBe(best?.peer.id);

@@ -1,12 +1,19 @@
-import { formatPrefix, parseAddress, parsePrefix, type Prefix } from '@bgp/wire';
+import { formatPrefix, type Prefix, parseAddress, parsePrefix } from '@bgp/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type PeerConfig } from '../src/peer.js';
+import type { PeerConfig } from '../src/peer.js';
 import { Rib } from '../src/rib.js';
 import { asSequence, type RouteAttributes, routeAttributes } from '../src/route-attributes.js';
 
 const LOCAL_AS = 65000;
-const PREFIXES = ['10.0.0.0/8', '10.0.0.0/16', '192.0.2.0/24', '0.0.0.0/0', '2001:db8::/32', '2001:db8:1::/48'];
+const PREFIXES = [
+  '10.0.0.0/8',
+  '10.0.0.0/16',
+  '192.0.2.0/24',
+  '0.0.0.0/0',
+  '2001:db8::/32',
+  '2001:db8:1::/48',
+];
 const PEERS: PeerConfig[] = [
   { address: '192.0.2.1', asn: 65001, bgpIdentifier: 30 },
   { address: '192.0.2.2', asn: 65002, bgpIdentifier: 20, addPathReceive: [1, 2] },
@@ -19,7 +26,12 @@ const POOL: RouteAttributes[] = [
   routeAttributes({ asPath: asSequence(100, 200), med: 5, nextHop: parseAddress('192.0.2.2') }),
   routeAttributes({ asPath: asSequence(100), med: 7, nextHop: parseAddress('192.0.2.3') }),
   routeAttributes({ asPath: asSequence(100), localPref: 300, nextHop: parseAddress('192.0.2.4') }),
-  routeAttributes({ asPath: asSequence(100), origin: 2, communities: [1], nextHop: parseAddress('2001:db8::1') }),
+  routeAttributes({
+    asPath: asSequence(100),
+    origin: 2,
+    communities: [1],
+    nextHop: parseAddress('2001:db8::1'),
+  }),
 ];
 
 type Op =
@@ -56,7 +68,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 /** The reference: a plain map of paths and a plain best-path rule (a total order for POOL). */
 class Model {
-  readonly paths = new Map<string, { peer: number; prefix: number; pathId: number; attrs: number; stale: boolean }>();
+  readonly paths = new Map<
+    string,
+    { peer: number; prefix: number; pathId: number; attrs: number; stale: boolean }
+  >();
   apply(op: Op): void {
     const effPath = (peer: number, pathId: number): number =>
       PEERS[peer]!.addPathReceive ? pathId : 0;
@@ -139,59 +154,70 @@ function applyOp(rib: Rib, ids: number[], op: Op): void {
 describe('Rib', () => {
   it('property: after any sequence of announcements and withdrawals the RIB equals a naive model', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 60 }), fc.integer({ min: 1, max: 7 }), (ops, flushEvery) => {
-        const { rib, ids } = build();
-        const model = new Model();
-        const seen = new Map<string, string>(); // prefix text -> "peer|pathId|attrs" from change batches
-        const key = (peer: number, pathId: number, attrs: RouteAttributes): string =>
-          `${peer}|${pathId}|${POOL.indexOf(attrs)}`;
-        ops.forEach((op, i) => {
-          applyOp(rib, ids, op);
-          model.apply(op);
-          if (i % flushEvery === 0) {
-            for (const c of rib.flush()) {
-              const t = formatPrefix(c.prefix);
-              if (c.best) seen.set(t, key(c.best.peer.id - 1, c.best.pathId, c.best.attributes.attributes));
-              else seen.delete(t);
+      fc.property(
+        fc.array(opArb, { maxLength: 60 }),
+        fc.integer({ min: 1, max: 7 }),
+        (ops, flushEvery) => {
+          const { rib, ids } = build();
+          const model = new Model();
+          const seen = new Map<string, string>(); // prefix text -> "peer|pathId|attrs" from change batches
+          const key = (peer: number, pathId: number, attrs: RouteAttributes): string =>
+            `${peer}|${pathId}|${POOL.indexOf(attrs)}`;
+          ops.forEach((op, i) => {
+            applyOp(rib, ids, op);
+            model.apply(op);
+            if (i % flushEvery === 0) {
+              for (const c of rib.flush()) {
+                const t = formatPrefix(c.prefix);
+                if (c.best)
+                  seen.set(t, key(c.best.peer.id - 1, c.best.pathId, c.best.attributes.attributes));
+                else seen.delete(t);
+              }
             }
+          });
+          for (const c of rib.flush()) {
+            const t = formatPrefix(c.prefix);
+            if (c.best)
+              seen.set(t, key(c.best.peer.id - 1, c.best.pathId, c.best.attributes.attributes));
+            else seen.delete(t);
           }
-        });
-        for (const c of rib.flush()) {
-          const t = formatPrefix(c.prefix);
-          if (c.best) seen.set(t, key(c.best.peer.id - 1, c.best.pathId, c.best.attributes.attributes));
-          else seen.delete(t);
-        }
-        // Adj-RIB-In per peer.
-        for (let p = 0; p < PEERS.length; p++) {
-          const got = [1, 2]
-            .flatMap((afi) => [...rib.adjRibIn(ids[p]!, afi)])
-            .map((e) => `${PREFIXES.indexOf(formatPrefix(e.prefix))}|${e.route.pathId}|${POOL.indexOf(e.route.attributes.attributes)}|${e.route.stale}`)
-            .sort();
-          const want = [...model.paths.values()]
-            .filter((m) => m.peer === p)
-            .map((m) => `${m.prefix}|${m.pathId}|${m.attrs}|${m.stale}`)
-            .sort();
-          expect(got).toEqual(want);
-        }
-        // Loc-RIB best paths, both as queried and as the change batches reported them.
-        for (let i = 0; i < PREFIXES.length; i++) {
-          const want = model.best(i);
-          const got = rib.best(parsePrefix(PREFIXES[i]!));
-          const wantKey = want ? `${want.peer}|${want.pathId}|${want.attrs}` : undefined;
-          const gotKey = got ? key(got.peer.id - 1, got.pathId, got.attributes.attributes) : undefined;
-          expect(gotKey).toBe(wantKey);
-          expect(seen.get(formatPrefix(parsePrefix(PREFIXES[i]!)))).toBe(wantKey);
-        }
-        expect(rib.pathCount).toBe(model.paths.size);
-        // Interning: one set per distinct attributes in use, and none once everything is gone.
-        const inUse = new Set([...model.paths.values()].map((m) => m.attrs));
-        expect(rib.attributes.size).toBe(inUse.size);
-        for (const p of ids) rib.peerDown(p);
-        rib.flush();
-        expect(rib.attributes.size).toBe(0);
-        expect(rib.pathCount).toBe(0);
-        expect(rib.prefixCount(1) + rib.prefixCount(2)).toBe(0);
-      }),
+          // Adj-RIB-In per peer.
+          for (let p = 0; p < PEERS.length; p++) {
+            const got = [1, 2]
+              .flatMap((afi) => [...rib.adjRibIn(ids[p]!, afi)])
+              .map(
+                (e) =>
+                  `${PREFIXES.indexOf(formatPrefix(e.prefix))}|${e.route.pathId}|${POOL.indexOf(e.route.attributes.attributes)}|${e.route.stale}`,
+              )
+              .sort();
+            const want = [...model.paths.values()]
+              .filter((m) => m.peer === p)
+              .map((m) => `${m.prefix}|${m.pathId}|${m.attrs}|${m.stale}`)
+              .sort();
+            expect(got).toEqual(want);
+          }
+          // Loc-RIB best paths, both as queried and as the change batches reported them.
+          for (let i = 0; i < PREFIXES.length; i++) {
+            const want = model.best(i);
+            const got = rib.best(parsePrefix(PREFIXES[i]!));
+            const wantKey = want ? `${want.peer}|${want.pathId}|${want.attrs}` : undefined;
+            const gotKey = got
+              ? key(got.peer.id - 1, got.pathId, got.attributes.attributes)
+              : undefined;
+            expect(gotKey).toBe(wantKey);
+            expect(seen.get(formatPrefix(parsePrefix(PREFIXES[i]!)))).toBe(wantKey);
+          }
+          expect(rib.pathCount).toBe(model.paths.size);
+          // Interning: one set per distinct attributes in use, and none once everything is gone.
+          const inUse = new Set([...model.paths.values()].map((m) => m.attrs));
+          expect(rib.attributes.size).toBe(inUse.size);
+          for (const p of ids) rib.peerDown(p);
+          rib.flush();
+          expect(rib.attributes.size).toBe(0);
+          expect(rib.pathCount).toBe(0);
+          expect(rib.prefixCount(1) + rib.prefixCount(2)).toBe(0);
+        },
+      ),
     );
   });
 
@@ -237,7 +263,10 @@ describe('Rib', () => {
                 rib.flush();
               }
             });
-            if (withChurn) order.forEach((r, i) => churn[i] && rib.announce(ids[r.peer]!, prefix(r.prefix), attrs(r)));
+            if (withChurn)
+              order.forEach((r, i) => {
+                if (churn[i]) rib.announce(ids[r.peer]!, prefix(r.prefix), attrs(r));
+              });
             return [0, 1, 2].map((i) => {
               const b = rib.best(prefix(i));
               return b ? `${b.peer.id}` : '-';

@@ -1,15 +1,34 @@
 /**
- * The reference composition of the `@bgp` packages: a Speaker, the bgp-agent daemon and the bgp CLI.
+ * The reference composition of the `@bgp` packages: a {@link Speaker} (several BGP instances,
+ * peers changed at run time, originated routes, export and import hooks, datapath sinks,
+ * graceful restart, typed events, status), the `bgp-agent` daemon driven by Cilium YAML, and the
+ * `bgp` CLI that talks to it.
  *
  * @example
  * ```ts
- * import { SPEAKER_PACKAGES } from '@bgp/speaker';
- * console.log(SPEAKER_PACKAGES);
+ * import { Speaker } from '@bgp/speaker';
+ *
+ * const speaker = new Speaker();
+ * await speaker.addInstance({ name: 'default', asn: 65001, routerId: '192.0.2.1' });
+ * speaker.addPeer('default', { address: '127.0.0.2', port: 1179, asn: 65100 });
+ * speaker.originate('default', '10.244.1.0/24', { communities: ['65001:100'] });
+ * speaker.on('peer:up', ({ name }) => console.log(name, 'is up'));
+ * await speaker.start();
  * ```
  *
  * @packageDocumentation
  * @module @bgp/speaker
  */
-
-/** The packages a speaker composes, in dependency order. */
-export const SPEAKER_PACKAGES = ['@bgp/wire', '@bgp/fsm', '@bgp/rib', '@bgp/policy'] as const;
+export * from './attributes.js';
+export * from './loc-rib.js';
+export * from './peer.js';
+export * from './speaker.js';
+export * from './types.js';
+export * from './agent/agent.js';
+export * from './agent/api.js';
+export * from './agent/format.js';
+export * from './agent/metrics.js';
+export * from './agent/plan.js';
+export * from './cli/agent-main.js';
+export * from './cli/bgp-main.js';
+export * from './demo/run-demo.js';

@@ -21,7 +21,7 @@ export interface HexEntry {
   readonly file: string;
   /** 1-based line number of the hex line. */
   readonly line: number;
-  /** The `#` lines directly above (without the `#`), nearest last. */
+  /** The `#` lines of this message (from its `type=` line on, without the `#`), nearest last. */
   readonly comments: readonly string[];
   /** The message bytes. */
   readonly bytes: Uint8Array;
@@ -60,6 +60,13 @@ export function readListing(path: string): HexEntry[] {
         comments.push(text.slice(1).trim());
         return;
       }
+      // Comment-only items (MRT records with no message, listed "nothing listed") and the file's
+      // header sit above some messages too: keep the block from the message's own `type=` line.
+      let first = -1;
+      comments.forEach((c, k) => {
+        if (/(^|\s)type=/.test(c)) first = k;
+      });
+      if (first > 0) comments = comments.slice(first);
       const all = comments.join(' ');
       const status = /\bstatus=([a-z-]+)/.exec(all)?.[1];
       out.push({

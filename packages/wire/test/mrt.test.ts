@@ -1,20 +1,32 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  AttributeFlag,
+  AttributeType,
+  type Bgp4mpMessageRecord,
+  decodeMrtMessage,
+  decodeRibEntryAttributes,
   detectCompression,
+  encodeAttributes,
+  encodeMessage,
   encodeMrtRecord,
+  MRT_RIB_CONTEXT,
   type MrtRecord,
   type MrtWritableRecord,
+  mrtMessageContext,
   parseAddress,
   parsePrefix,
+  type RibRecord,
   readMrtRecords,
   readMrtStream,
+  type UpdateMessage,
+  Writer,
 } from '../src/index.js';
-import { corpusAvailable, corpusDir, corpusMissing } from './corpus-listing.js';
+import { corpusAvailable, corpusDir, corpusMissing, readListing } from './corpus-listing.js';
 
 async function collect(it: AsyncIterable<MrtRecord>): Promise<MrtRecord[]> {
   const out: MrtRecord[] = [];
@@ -219,6 +231,73 @@ describe('MRT record round trip', () => {
   });
 });
 
+describe('MRT records carrying decoded messages and attributes', () => {
+  it('round-trips an UPDATE through a BGP4MP MESSAGE_AS4_ADDPATH record and RIB entry attributes through TABLE_DUMP_V2', () => {
+    const update: UpdateMessage = {
+      type: 'UPDATE',
+      withdrawn: [],
+      attributes: [
+        { typeCode: AttributeType.ORIGIN, flags: AttributeFlag.TRANSITIVE, value: 0 },
+        {
+          typeCode: AttributeType.AS_PATH,
+          flags: AttributeFlag.TRANSITIVE,
+          value: [{ type: 2, asns: [4200000001, 65001] }],
+        },
+        {
+          typeCode: AttributeType.NEXT_HOP,
+          flags: AttributeFlag.TRANSITIVE,
+          value: parseAddress('192.0.2.1'),
+        },
+      ],
+      nlri: [{ prefix: parsePrefix('10.0.0.0/24'), pathId: 9 }],
+    };
+    const rec: MrtWritableRecord = {
+      ...(message as Extract<MrtWritableRecord, { kind: 'MESSAGE' }>),
+      local: false,
+      message: encodeMessage(update, mrtMessageContext({ as4: true, addPath: true })),
+    };
+    const [back] = [...readMrtRecords(encodeMrtRecord(rec))];
+    expect(back).toMatchObject({ kind: 'MESSAGE', type: 16, subtype: 9, as4: true, addPath: true });
+    expect(decodeMrtMessage(back as Bgp4mpMessageRecord)).toEqual(update);
+
+    const w = new Writer();
+    encodeAttributes(
+      [
+        ...update.attributes.slice(0, 2),
+        {
+          typeCode: AttributeType.MP_REACH_NLRI,
+          flags: AttributeFlag.OPTIONAL,
+          value: {
+            afi: 2,
+            safi: 1,
+            nextHop: parseAddress('2001:db8::1'),
+            reserved: 0,
+            nlri: [],
+            abbreviated: true,
+          },
+        },
+      ],
+      MRT_RIB_CONTEXT,
+      w,
+    );
+    const entryAttrs = w.finish();
+    const [ribBack] = [
+      ...readMrtRecords(
+        encodeMrtRecord({
+          ...(ribAddPath6 as Extract<MrtWritableRecord, { kind: 'RIB' }>),
+          entries: [{ peerIndex: 0, originatedTime: 5, pathId: 3, attributes: entryAttrs }],
+        }),
+      ),
+    ];
+    const entry = (ribBack as RibRecord).entries[0]!;
+    expect(entry.pathId).toBe(3);
+    const decoded = decodeRibEntryAttributes(entry);
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.attributes[1]).toEqual(update.attributes[1]);
+    expect(decoded.attributes[2]).toMatchObject({ value: { afi: 2, safi: 1, abbreviated: true } });
+  });
+});
+
 /** Record counts per corpus MRT file, from the per-file tables of the corpus's SOURCES.md. */
 const corpusCounts: Record<string, { records: number; errors?: number; fatal?: boolean }> = {
   'bgp-rs/updates.20190101.0000.gz': { records: 54514 },
@@ -248,7 +327,7 @@ const corpusCounts: Record<string, { records: number; errors?: number; fatal?: b
   'mrtparse/bird_bgp': { records: 29 },
   'mrtparse/openbgpd_bgp': { records: 87 },
   'mrtparse/openbgpd_rib_table': { records: 31 },
-  'mrtparse/openbgpd_rib_table-mp': { records: 31 },
+  'mrtparse/openbgpd_rib_table-mp': { records: 31 }, // deprecated BGP4MP_ENTRY
   'mrtparse/openbgpd_rib_table-v2': { records: 24 },
   'mrtparse/quagga_bgp': { records: 67 },
   'mrtparse/quagga_rib': { records: 7 },
@@ -278,6 +357,50 @@ describe.skipIf(!corpusAvailable)(`MRT corpus files (${corpusDir})`, () => {
     }
   });
 
+  const listed = names
+    .filter((n) => existsSync(join(corpusDir, `${n}.hex`)))
+    .map((n) => ({ name: n, entries: readListing(join(corpusDir, `${n}.hex`)) }));
+  const listedCount = listed.reduce((k, l) => k + l.entries.length, 0);
+
+  it(`finds all ${listedCount} messages of the ${listed.length} MRT listings at their record index, byte for byte (type 5 headers synthesised alike)`, async () => {
+    let checked = 0;
+    for (const { name, entries } of listed) {
+      const recs = await collect(readMrtStream(join(corpusDir, name)));
+      for (const e of entries) {
+        const text = e.comments.join(' ');
+        const index = Number(/\brecord=(\d+)/.exec(text)?.[1]);
+        const ts = Number(/\bts=(\d+)/.exec(text)?.[1]);
+        const rec = recs[index - 1];
+        const where = `${name} record ${index}`;
+        expect(rec?.kind, where).toBe('MESSAGE');
+        if (rec?.kind !== 'MESSAGE') continue;
+        expect(rec.timestamp, where).toBe(ts);
+        expect(Buffer.from(rec.message).equals(e.bytes), where).toBe(true);
+        expect(rec.headerSynthesised === true, where).toBe(text.includes('header-synthesised'));
+        checked++;
+      }
+    }
+    expect(checked).toBe(listedCount);
+  });
+
+  it.skipIf(!existsSync('/proc/self/fd'))(
+    'closes the file when a reader stops early (gzip and bzip2)',
+    async () => {
+      const fds = (): number => readdirSync('/proc/self/fd').length;
+      const before = fds();
+      for (const name of [
+        'bgp-rs/updates.20190101.0000.gz',
+        'libbgpstream/routeviews.route-views.jinx.updates.1427846400.bz2',
+      ]) {
+        for (let i = 0; i < 10; i++) {
+          for await (const r of readMrtStream(join(corpusDir, name))) if (r.offset > 1000) break;
+        }
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(fds()).toBeLessThanOrEqual(before);
+    },
+  );
+
   it('re-encodes every TABLE_DUMP_V2 and BGP4MP(_ET) record of the corpus byte for byte', () => {
     let checked = 0;
     for (const name of names) {
@@ -285,7 +408,14 @@ describe.skipIf(!corpusAvailable)(`MRT corpus files (${corpusDir})`, () => {
       const bytes = raw[0] === 0x1f ? gunzipSync(raw) : raw;
       if (name.endsWith('.bz2')) continue; // covered by the streaming count test
       for (const r of readMrtRecords(bytes)) {
-        if (r.kind === 'ERROR' || r.kind === 'UNKNOWN' || r.kind === 'TABLE_DUMP') continue;
+        if (
+          r.kind === 'ERROR' ||
+          r.kind === 'UNKNOWN' ||
+          r.kind === 'TABLE_DUMP' ||
+          r.kind === 'BGP4MP_ENTRY'
+        ) {
+          continue;
+        }
         if (r.kind === 'MESSAGE' && r.headerSynthesised) continue;
         if (r.kind === 'STATE_CHANGE' && (r.afi === 0 || r.type === 5)) continue;
         const len = bytes.readUInt32BE(r.offset + 8) + 12;

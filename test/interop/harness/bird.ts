@@ -131,6 +131,9 @@ export class BirdDaemon extends DaemonBase {
   }
 
   private writeConfig(): void {
+    if (this.peerConfigs.some((p) => p.ttlSecurityHops !== undefined)) {
+      throw new Error('ttlSecurityHops is not implemented by the BIRD driver');
+    }
     const lines = [
       `router id ${this.routerId};`,
       `log "${join(this.dir, 'bird.log')}" all;`,
@@ -175,7 +178,15 @@ export class BirdDaemon extends DaemonBase {
   async start(): Promise<void> {
     this.proc = spawnDaemon(
       'bird',
-      ['-f', '-c', join(this.dir, 'bird.conf'), '-s', this.socket, '-P', join(this.dir, 'bird.pid')],
+      [
+        '-f',
+        '-c',
+        join(this.dir, 'bird.conf'),
+        '-s',
+        this.socket,
+        '-P',
+        join(this.dir, 'bird.pid'),
+      ],
       { logFile: this.logFile, cwd: this.dir },
     );
     await waitFor(
@@ -222,7 +233,13 @@ export class BirdDaemon extends DaemonBase {
     const routes: ReceivedRoute[] = [];
     for (const p of this.peerConfigs) {
       if (from && p.address !== from) continue;
-      const text = await this.birdc('show', 'route', 'all', 'protocol', this.protocolName(p.address));
+      const text = await this.birdc(
+        'show',
+        'route',
+        'all',
+        'protocol',
+        this.protocolName(p.address),
+      );
       routes.push(...parseBirdRoutes(text, p.address));
     }
     return routes;
@@ -251,7 +268,9 @@ export function parseBirdProtocol(text: string, address: string, asn: number): P
       const af = /^AF announced:\s*(.*)$/.exec(line);
       if (af) {
         for (const f of (af[1] ?? '').split(/\s+/)) {
-          remoteCapabilities.push(`multiprotocol:${f === 'ipv4' ? 'ipv4-unicast' : f === 'ipv6' ? 'ipv6-unicast' : f}`);
+          remoteCapabilities.push(
+            `multiprotocol:${f === 'ipv4' ? 'ipv4-unicast' : f === 'ipv6' ? 'ipv6-unicast' : f}`,
+          );
         }
         continue;
       }
@@ -295,7 +314,8 @@ export function parseBirdRoutes(text: string, from: string): ReceivedRoute[] {
     if (head || alt) {
       flush();
       if (head) prefix = head[1];
-      if (prefix) current = { prefix, asPath: [], ...(/\bstale\b/i.test(line) ? { stale: true } : {}) };
+      if (prefix)
+        current = { prefix, asPath: [], ...(/\bstale\b/i.test(line) ? { stale: true } : {}) };
       continue;
     }
     if (!current) continue;

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { existsSync, appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DaemonBase, type ResolvedConfig, resolveConfig } from './daemon-base.js';
 import { spawnDaemon, waitFor } from './process.js';
@@ -64,7 +64,11 @@ interface ExaEvent {
       readonly capabilities?: Record<string, { name?: string; families?: string[] }>;
     };
     /** `data` is hex. */
-    readonly notification?: { readonly code?: number; readonly subcode?: number; readonly data?: string };
+    readonly notification?: {
+      readonly code?: number;
+      readonly subcode?: number;
+      readonly data?: string;
+    };
     readonly message?: {
       readonly update?: {
         readonly attribute?: { readonly 'as-path'?: number[] | Record<string, unknown> };
@@ -98,7 +102,11 @@ const CAPABILITY_CODES: Record<string, string> = {
  * @param hex - data as hex
  * @returns the text, if any
  */
-export function shutdownCommunication(code: number, subcode: number, hex: string): string | undefined {
+export function shutdownCommunication(
+  code: number,
+  subcode: number,
+  hex: string,
+): string | undefined {
   if (code !== 6 || (subcode !== 2 && subcode !== 4) || hex.length < 2) return undefined;
   const bytes = Buffer.from(hex.replace(/^0x/i, ''), 'hex');
   const len = bytes[0] ?? 0;
@@ -135,6 +143,9 @@ export class ExabgpDaemon extends DaemonBase {
   }
 
   private writeConfig(): void {
+    if (this.peerConfigs.some((p) => p.ttlSecurityHops !== undefined)) {
+      throw new Error('ttlSecurityHops is not implemented by the ExaBGP driver');
+    }
     writeFileSync(join(this.dir, 'api.py'), API_HELPER);
     const lines = [
       'process api {',
@@ -295,7 +306,9 @@ export class ExabgpDaemon extends DaemonBase {
         asn: p.asn,
         routerId,
         holdTime:
-          established && sent !== undefined && rcvd !== undefined ? Math.min(sent, rcvd) : undefined,
+          established && sent !== undefined && rcvd !== undefined
+            ? Math.min(sent, rcvd)
+            : undefined,
         remoteCapabilities: established ? caps : undefined,
         lastNotification,
         raw: mine,
@@ -323,7 +336,9 @@ export class ExabgpDaemon extends DaemonBase {
       const asPathAttr = u.attribute?.['as-path'];
       const asPath = Array.isArray(asPathAttr)
         ? asPathAttr.map(Number)
-        : (JSON.stringify(asPathAttr ?? []).match(/\d+/g)?.map(Number) ?? []);
+        : (JSON.stringify(asPathAttr ?? [])
+            .match(/\d+/g)
+            ?.map(Number) ?? []);
       for (const [family, byNextHop] of Object.entries(u.announce ?? {})) {
         if (family !== 'ipv4 unicast') continue;
         for (const [nextHop, list] of Object.entries(byNextHop)) {

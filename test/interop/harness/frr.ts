@@ -110,9 +110,13 @@ export function unescapeFrr(text: string): string {
  * @param address - the neighbour
  * @returns the notification, if logged
  */
-export function lastLoggedNotification(log: string, address: string): ReportedNotification | undefined {
+export function lastLoggedNotification(
+  log: string,
+  address: string,
+): ReportedNotification | undefined {
   let last: ReportedNotification | undefined;
-  const re = /%NOTIFICATION(?:\(Hard Reset\))?: (received from|sent to) neighbor (\S+) (\d+)\/(\d+)/g;
+  const re =
+    /%NOTIFICATION(?:\(Hard Reset\))?: (received from|sent to) neighbor (\S+) (\d+)\/(\d+)/g;
   for (const m of log.matchAll(re)) {
     if (m[2] !== address) continue;
     last = {
@@ -229,7 +233,9 @@ export class FrrDaemon extends DaemonBase {
       ' no bgp ebgp-requires-policy',
       ' no bgp network import-check',
       ' no bgp default ipv4-unicast',
-      ...(gr ? [' bgp graceful-restart', ` bgp graceful-restart restart-time ${gr.restartTime}`] : []),
+      ...(gr
+        ? [' bgp graceful-restart', ` bgp graceful-restart restart-time ${gr.restartTime}`]
+        : []),
     );
     for (const p of this.peerConfigs) {
       const hold = p.holdTime ?? 90;
@@ -243,11 +249,15 @@ export class FrrDaemon extends DaemonBase {
         ` neighbor ${a} timers connect ${p.connectRetry ?? 5}`,
         ...(p.passive ? [` neighbor ${a} passive`] : []),
         ...(p.password ? [` neighbor ${a} password ${p.password}`] : []),
+        ...(p.ttlSecurityHops ? [` neighbor ${a} ttl-security hops ${p.ttlSecurityHops}`] : []),
       );
     }
     lines.push(' address-family ipv4 unicast');
     for (const p of this.peerConfigs) {
-      lines.push(`  neighbor ${p.address} activate`, `  neighbor ${p.address} route-map KEEP_NH out`);
+      lines.push(
+        `  neighbor ${p.address} activate`,
+        `  neighbor ${p.address} route-map KEEP_NH out`,
+      );
     }
     for (const r of this.originated.values()) {
       lines.push(`  network ${r.prefix} route-map ${this.mapOf.get(r.prefix)}`);

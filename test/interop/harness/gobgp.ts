@@ -178,6 +178,13 @@ export class GobgpDaemon extends DaemonBase {
         // short so that a session a test tears down comes back within the test's budget.
         '    idle-hold-time-after-reset = 1',
       );
+      if (p.ttlSecurityHops) {
+        lines.push(
+          '  [neighbors.ttl-security.config]',
+          '    enabled = true',
+          `    ttl-min = ${256 - p.ttlSecurityHops}`,
+        );
+      }
       if (p.gracefulRestart) {
         lines.push(
           '  [neighbors.graceful-restart.config]',
@@ -241,7 +248,16 @@ export class GobgpDaemon extends DaemonBase {
   }
 
   private async addPath(route: RouteConfig): Promise<void> {
-    await this.cli('global', 'rib', 'add', '-a', 'ipv4', route.prefix, 'nexthop', this.nextHopOf(route));
+    await this.cli(
+      'global',
+      'rib',
+      'add',
+      '-a',
+      'ipv4',
+      route.prefix,
+      'nexthop',
+      this.nextHopOf(route),
+    );
   }
 
   /** @inheritdoc */
@@ -306,7 +322,13 @@ export class GobgpDaemon extends DaemonBase {
           .filter((a) => a.type === 2)
           .flatMap((a) => (a.as_paths ?? []).flatMap((s) => s.asns ?? []));
         const nextHop = p.attrs?.find((a) => a.type === 3)?.nexthop;
-        out.push({ prefix: p.nlri?.prefix ?? prefix, nextHop, asPath, from: peer, stale: !!p.stale });
+        out.push({
+          prefix: p.nlri?.prefix ?? prefix,
+          nextHop,
+          asPath,
+          from: peer,
+          stale: !!p.stale,
+        });
       }
     }
     return out;

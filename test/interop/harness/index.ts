@@ -40,12 +40,25 @@ import type { BgpDaemon, DaemonConfig, DaemonKind, PeerStatus, ReceivedRoute } f
 export { BirdDaemon, parseBirdError, parseBirdProtocol, parseBirdRoutes } from './bird.js';
 export { defaultNextHop } from './daemon-base.js';
 export { ExabgpDaemon, shutdownCommunication } from './exabgp.js';
-export { FRR_BGPD, FrrDaemon, lastLoggedNotification, parseFrrNeighbor, unescapeFrr } from './frr.js';
+export {
+  FRR_BGPD,
+  FrrDaemon,
+  lastLoggedNotification,
+  parseFrrNeighbor,
+  unescapeFrr,
+} from './frr.js';
 export { GobgpDaemon, gobgpGracefulRestartTime } from './gobgp.js';
 export { allocateLoopbackAddress, allocatePort, assertLoopback } from './net.js';
-export { run, spawnDaemon, waitFor } from './process.js';
 export { OurSpeaker, type OurSpeakerOptions, type RecordedEvent } from './our-speaker.js';
-export { type HandshakeOptions, RawPeer, type RawEvent, simpleUpdate } from './raw-peer.js';
+export {
+  type DaemonProcess,
+  type RunResult,
+  run,
+  spawnDaemon,
+  type WaitOptions,
+  waitFor,
+} from './process.js';
+export { type HandshakeOptions, type RawEvent, RawPeer, simpleUpdate } from './raw-peer.js';
 export type * from './types.js';
 
 /** The binaries each daemon needs. */

@@ -33,7 +33,9 @@ export function allocateLoopbackAddress(): string {
  */
 export function assertLoopback(address: string, what: string): void {
   if (address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address)) return;
-  throw new Error(`${what}: ${address} is not a loopback address; interop tests use only 127.0.0.0/8`);
+  throw new Error(
+    `${what}: ${address} is not a loopback address; interop tests use only 127.0.0.0/8`,
+  );
 }
 
 function canBind(host: string, port: number): Promise<boolean> {

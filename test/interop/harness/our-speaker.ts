@@ -45,6 +45,10 @@ export interface OurSpeakerOptions {
   readonly holdTime?: number;
   /** Graceful restart we advertise. */
   readonly gracefulRestart?: GracefulRestartConfig;
+  /** TTL we send with (255 towards a GTSM peer); needs the sockopt addon. */
+  readonly ttl?: number;
+  /** GTSM: the smallest TTL we accept (255 for a direct peer); needs the sockopt addon. */
+  readonly minTtl?: number;
   /** ConnectRetryTime in seconds (default 2, to keep tests short). */
   readonly connectRetryTime?: number;
   /** Anything else for the session. */
@@ -122,6 +126,8 @@ export class OurSpeaker {
             port: o.peer.port,
             localAddress: this.address,
             timeoutMs: 5000,
+            ...(o.ttl !== undefined ? { ttl: o.ttl } : {}),
+            ...(o.minTtl !== undefined ? { minTtl: o.minTtl } : {}),
             ...(o.peer.password !== undefined ? { tcpMd5Password: o.peer.password } : {}),
           });
     this.session = new Session(
@@ -181,7 +187,12 @@ export class OurSpeaker {
   async start(): Promise<void> {
     const o = this.options;
     if (o.mode !== 'active') {
-      this.listener = new Listener({ host: this.address, port: this.port });
+      this.listener = new Listener({
+        host: this.address,
+        port: this.port,
+        ...(o.ttl !== undefined ? { ttl: o.ttl } : {}),
+        ...(o.minTtl !== undefined ? { minTtl: o.minTtl } : {}),
+      });
       this.listener.addPeer(
         o.peer.address,
         this.session,
@@ -225,7 +236,8 @@ export class OurSpeaker {
     timeoutMs = 30_000,
   ): Promise<T> {
     return waitFor(
-      () => this.events.find((e) => e.name === name && match(e.payload as T))?.payload as T | undefined,
+      () =>
+        this.events.find((e) => e.name === name && match(e.payload as T))?.payload as T | undefined,
       { what: `our event ${name}`, timeoutMs, intervalMs: 50 },
     );
   }

@@ -124,7 +124,11 @@ export interface RunResult {
  * @param timeoutMs - kill the command after this long
  * @returns exit code and output
  */
-export function run(command: string, args: readonly string[], timeoutMs = 10_000): Promise<RunResult> {
+export function run(
+  command: string,
+  args: readonly string[],
+  timeoutMs = 10_000,
+): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(
       command,
@@ -175,7 +179,9 @@ export async function waitFor<T>(
     }
     if (Date.now() >= deadline) {
       const detail = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.what ?? 'condition'} (last: ${detail})`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${options.what ?? 'condition'} (last: ${detail})`,
+      );
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }

@@ -238,7 +238,11 @@ export class RawPeer {
       const m = await this.next(timeoutMs);
       if (m.type === 'CLOSED') {
         const n = this.notifications.at(-1);
-        const why = n ? ` after NOTIFICATION ${n.code}/${n.subcode}` : m.error ? `: ${m.error.message}` : '';
+        const why = n
+          ? ` after NOTIFICATION ${n.code}/${n.subcode}`
+          : m.error
+            ? `: ${m.error.message}`
+            : '';
         throw new Error(`connection closed while waiting for ${type}${why}`);
       }
       if (m.type === type) return m as Extract<BgpMessage, { type: T }>;
@@ -303,7 +307,11 @@ export function simpleUpdate(options: {
             flags: 0x40,
             value: options.asPath?.length ? [{ type: 2, asns: [...options.asPath] }] : [],
           },
-          { typeCode: 3 as const, flags: 0x40, value: parseAddress(options.nextHop ?? '192.0.2.99') },
+          {
+            typeCode: 3 as const,
+            flags: 0x40,
+            value: parseAddress(options.nextHop ?? '192.0.2.99'),
+          },
         ];
   return {
     type: 'UPDATE',

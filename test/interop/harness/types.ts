@@ -32,6 +32,11 @@ export interface PeerConfig {
   readonly passive?: boolean;
   /** Advertise the graceful restart capability (RFC 4724) with this restart time, in seconds. */
   readonly gracefulRestart?: { readonly restartTime: number };
+  /**
+   * GTSM (RFC 5082): accept only packets from at most this many hops away, and send with TTL
+   * 255. Implemented by the FRR and GoBGP drivers; the others throw.
+   */
+  readonly ttlSecurityHops?: number;
   /** Connect-retry interval in seconds (small values speed tests up; daemon default otherwise). */
   readonly connectRetry?: number;
 }

@@ -11,12 +11,12 @@
  * @module
  */
 
+import { parsePrefix, prefixContains } from '@bgp/wire';
 import { POD_IP_POOL_NAME_LABEL } from '../advertisements.js';
 import type { Cluster } from '../cluster.js';
 import { formatCommunity, formatLargeCommunity, WELL_KNOWN_COMMUNITIES } from '../communities.js';
 import type { Warning } from '../diagnostics.js';
 import { allocateLbIps } from '../lbipam/allocate.js';
-import { ipToBigInt, poolRanges } from '../lbipam/ranges.js';
 import { VIRTUAL_ROUTER_ANNOTATION } from '../legacy.js';
 import { nodeNames, nodeView } from '../node-view.js';
 import type { PathAttributes } from '../resources/common.js';
@@ -194,24 +194,27 @@ function advertisementEntries(
   const obj = `CiliumBGPPeeringPolicy/${policy.meta.name}`;
   const path = `spec.virtualRouters[${vi}].neighbors[${ni}].advertisedPathAttributes`;
   const entries: Record<string, unknown>[] = [];
-  const withAttrs = (
-    e: Record<string, unknown>,
-    a: PathAttributes | undefined,
-  ): Record<string, unknown> => {
-    const o = a ? attributesToObject(a) : undefined;
+  const withAttrs = (e: Record<string, unknown>, a: PathAttributes): Record<string, unknown> => {
+    const o = attributesToObject(a);
     return o ? { ...e, attributes: o } : e;
   };
+  // Legacy attribute entries all apply (communities accumulate), which is what v2's merge of
+  // overlapping entries does too: each legacy entry becomes extra v2 entries naming exactly the
+  // objects it matched, on top of attribute-less base entries.
   if (vr.exportPodCIDR) {
-    const podAttrs = attrs.filter((a) => a.selectorType === 'PodCIDR');
-    if (podAttrs.some((a) => a.selector !== undefined)) {
-      warnings.push({
-        object: obj,
-        path,
-        message:
-          'a PodCIDR entry with a node selector has no v2 equivalent (PodCIDR advertisements take no selector); the first PodCIDR entry is applied on every node',
-      });
-    }
-    entries.push(withAttrs({ advertisementType: 'PodCIDR' }, podAttrs[0]?.attributes));
+    entries.push({ advertisementType: 'PodCIDR' });
+    attrs.forEach((a, k) => {
+      if (a.selectorType !== 'PodCIDR') return;
+      if (a.selector !== undefined) {
+        warnings.push({
+          object: obj,
+          path: `${path}[${k}].selector`,
+          message:
+            'a PodCIDR entry with a node selector has no v2 equivalent (PodCIDR advertisements take no selector); its attributes are applied on every node',
+        });
+      }
+      entries.push(withAttrs({ advertisementType: 'PodCIDR' }, a.attributes));
+    });
   }
   if (vr.serviceSelector && vr.serviceAdvertisements.length === 0) {
     warnings.push({
@@ -222,86 +225,108 @@ function advertisementEntries(
     });
   }
   if (vr.serviceSelector && vr.serviceAdvertisements.length > 0) {
+    const serviceSelector = vr.serviceSelector;
     entries.push({
       advertisementType: 'Service',
       service: { addresses: [...vr.serviceAdvertisements] },
-      selector: selectorToObject(vr.serviceSelector),
+      selector: selectorToObject(serviceSelector),
     });
-    const poolAttrs = attrs.filter((a) => a.selectorType === 'CiliumLoadBalancerIPPool');
-    if (poolAttrs.length > 0 && vr.serviceAdvertisements.includes('LoadBalancerIP')) {
+    attrs.forEach((a, k) => {
+      if (a.selectorType !== 'CiliumLoadBalancerIPPool') return;
       warnings.push({
         object: obj,
-        path,
+        path: `${path}[${k}]`,
         message:
-          'CiliumLoadBalancerIPPool attributes have no v2 equivalent (v2 selects Services, not pools); translated to the Services currently allocated from matching pools, which new Services will not inherit',
+          'CiliumLoadBalancerIPPool attributes have no v2 equivalent (v2 selects Services, not pools); translated to the Services whose addresses are in the matching pools now, which new Services will not inherit',
       });
-      // Group the selected Services by the first attribute entry their LB IP's pool wins.
-      const groups = new Map<number, Map<string, string[]>>();
+      const blocks = cluster.lbPools
+        .filter((p) => !p.disabled && selects(a.selector, p.meta.labels, 'all'))
+        .flatMap((p) =>
+          p.blocks.flatMap((b) => (b.cidr === undefined ? [] : [parsePrefix(b.cidr)])),
+        );
+      const inPool = (ip: string) => blocks.some((b) => prefixContains(b, parsePrefix(ip)));
+      // (address type, namespace) → service names whose addresses of that type lie in a matching pool.
+      const groups = new Map<string, string[]>();
       for (const svc of cluster.services.filter((s) =>
-        matchesSelector(vr.serviceSelector!, serviceLabels(s)),
+        matchesSelector(serviceSelector, serviceLabels(s)),
       )) {
         const alloc = lbipam.allocations.find(
-          (a) => a.namespace === svc.meta.namespace && a.service === svc.meta.name,
+          (x) => x.namespace === svc.meta.namespace && x.service === svc.meta.name,
         );
-        const ip = alloc?.ips[0] ?? svc.ingressIPs[0];
-        if (ip === undefined) continue;
-        const v = ipToBigInt(ip);
-        const pools = cluster.lbPools.filter((p) =>
-          poolRanges(p).some((r) => r.v6 === ip.includes(':') && r.first <= v && v <= r.last),
-        );
-        const idx = poolAttrs.findIndex((x) =>
-          pools.some((p) => selects(x.selector, p.meta.labels, 'all')),
-        );
-        if (idx < 0) continue;
-        const byNs = groups.get(idx) ?? new Map<string, string[]>();
-        byNs.set(svc.meta.namespace, [...(byNs.get(svc.meta.namespace) ?? []), svc.meta.name]);
-        groups.set(idx, byNs);
-      }
-      for (const [idx, byNs] of [...groups].sort(([a], [b]) => a - b)) {
-        for (const [ns, names] of [...byNs].sort(([a], [b]) => a.localeCompare(b))) {
-          entries.push(
-            withAttrs(
-              {
-                advertisementType: 'Service',
-                service: { addresses: ['LoadBalancerIP'] },
-                selector: andSelector(vr.serviceSelector, [
-                  { key: SERVICE_NAMESPACE_LABEL, operator: 'In', values: [ns] },
-                  { key: SERVICE_NAME_LABEL, operator: 'In', values: names.sort() },
-                ]),
-              },
-              poolAttrs[idx]!.attributes,
-            ),
-          );
+        const byType: Record<string, readonly string[]> = {
+          LoadBalancerIP: alloc?.ips ?? svc.ingressIPs,
+          ClusterIP: svc.clusterIPs,
+          ExternalIP: svc.externalIPs,
+        };
+        for (const t of vr.serviceAdvertisements) {
+          const ips = byType[t] ?? [];
+          if (!ips.some(inPool)) continue;
+          if (!ips.every(inPool)) {
+            warnings.push({
+              object: obj,
+              path: `${path}[${k}]`,
+              message: `Service ${svc.meta.namespace}/${svc.meta.name} has ${t} addresses both inside and outside the pools; v2 attributes apply to all of them`,
+            });
+          }
+          const key = `${t}\u0000${svc.meta.namespace}`;
+          groups.set(key, [...(groups.get(key) ?? []), svc.meta.name]);
         }
       }
-    }
+      for (const [key, names] of [...groups].sort(([x], [y]) => x.localeCompare(y))) {
+        const [t, ns] = key.split('\u0000') as [string, string];
+        entries.push(
+          withAttrs(
+            {
+              advertisementType: 'Service',
+              service: { addresses: [t] },
+              selector: andSelector(serviceSelector, [
+                { key: SERVICE_NAMESPACE_LABEL, operator: 'In', values: [ns] },
+                { key: SERVICE_NAME_LABEL, operator: 'In', values: [...new Set(names)].sort() },
+              ]),
+            },
+            a.attributes,
+          ),
+        );
+      }
+    });
   }
   if (vr.podIPPoolSelector) {
+    const poolSelector = vr.podIPPoolSelector;
     entries.push({
       advertisementType: 'CiliumPodIPPool',
-      selector: selectorToObject(vr.podIPPoolSelector),
+      selector: selectorToObject(poolSelector),
     });
-    const poolAttrs = attrs.filter((a) => a.selectorType === 'CiliumPodIPPool');
-    const groups = new Map<number, string[]>();
-    for (const pool of cluster.podPools) {
-      const labels = { ...pool.meta.labels, [POD_IP_POOL_NAME_LABEL]: pool.meta.name };
-      if (!matchesSelector(vr.podIPPoolSelector, labels)) continue;
-      const idx = poolAttrs.findIndex((x) => selects(x.selector, labels, 'all'));
-      if (idx >= 0) groups.set(idx, [...(groups.get(idx) ?? []), pool.meta.name]);
-    }
-    for (const [idx, names] of [...groups].sort(([a], [b]) => a - b)) {
+    attrs.forEach((a, k) => {
+      if (a.selectorType !== 'CiliumPodIPPool') return;
+      const names = cluster.podPools
+        .filter((pool) =>
+          matchesSelector(poolSelector, {
+            ...pool.meta.labels,
+            [POD_IP_POOL_NAME_LABEL]: pool.meta.name,
+          }),
+        )
+        .filter((pool) => selects(a.selector, pool.meta.labels, 'all'))
+        .map((pool) => pool.meta.name)
+        .sort();
+      if (names.length === 0) return;
+      warnings.push({
+        object: obj,
+        path: `${path}[${k}]`,
+        message:
+          "legacy pool attributes match only CIDRs of the pool's mask size; v2 applies them to every CIDR of the pool",
+      });
       entries.push(
         withAttrs(
           {
             advertisementType: 'CiliumPodIPPool',
-            selector: andSelector(vr.podIPPoolSelector, [
-              { key: POD_IP_POOL_NAME_LABEL, operator: 'In', values: names.sort() },
+            selector: andSelector(poolSelector, [
+              { key: POD_IP_POOL_NAME_LABEL, operator: 'In', values: names },
             ]),
           },
-          poolAttrs[idx]!.attributes,
+          a.attributes,
         ),
       );
-    }
+    });
   }
   return entries;
 }

@@ -52,6 +52,10 @@ export interface PodIPPool {
   readonly ipv4Cidrs: readonly string[];
   /** IPv6 CIDRs of the pool. */
   readonly ipv6Cidrs: readonly string[];
+  /** Per-node block size for IPv4 (`ipv4.maskSize`). */
+  readonly ipv4MaskSize: number | undefined;
+  /** Per-node block size for IPv6 (`ipv6.maskSize`). */
+  readonly ipv6MaskSize: number | undefined;
 }
 
 function parseBlock(b: Rec, out: PoolBlock[]): void {
@@ -112,11 +116,12 @@ export function parseLoadBalancerIPPool(root: Rec, apiVersion: string): LoadBala
 export function parsePodIPPool(root: Rec, apiVersion: string): PodIPPool {
   const meta = parseMeta(root, false);
   const spec = root.rec('spec', { required: true });
+  const masks: Record<string, number | undefined> = {};
   const cidrs = (key: string): string[] => {
     const f = spec?.rec(key);
     if (!f) return [];
     const list = f.strList('cidrs', { required: true });
-    f.int('maskSize', { required: true, min: 1, max: key === 'ipv4' ? 32 : 128 });
+    masks[key] = f.int('maskSize', { required: true, min: 1, max: key === 'ipv4' ? 32 : 128 });
     f.end();
     return list.filter((c, i) => {
       if (isCidr(c)) return true;
@@ -127,5 +132,13 @@ export function parsePodIPPool(root: Rec, apiVersion: string): PodIPPool {
   const ipv4Cidrs = cidrs('ipv4');
   const ipv6Cidrs = cidrs('ipv6');
   spec?.end();
-  return { kind: 'CiliumPodIPPool', apiVersion, meta, ipv4Cidrs, ipv6Cidrs };
+  return {
+    kind: 'CiliumPodIPPool',
+    apiVersion,
+    meta,
+    ipv4Cidrs,
+    ipv6Cidrs,
+    ipv4MaskSize: masks.ipv4,
+    ipv6MaskSize: masks.ipv6,
+  };
 }

@@ -202,8 +202,15 @@ export function attributesToJson(attrs: readonly PathAttribute[]): JsonObject {
         out.otc = a.value;
         break;
       default: {
-        const never: never = a;
-        unknown.push(toJson(never));
+        // A typed attribute added to the codecs after this presentation: shown generically
+        // until it gets a key of its own.
+        const other = a as PathAttribute & { value: unknown };
+        unknown.push({
+          typeCode: other.typeCode,
+          name: attributeTypeName(other.typeCode),
+          flags: other.flags,
+          value: toJson(other.value),
+        });
       }
     }
   }
@@ -338,7 +345,8 @@ export function mrtRecordName(type: number, subtype: number): string {
   let sub: string | undefined;
   if (type === MrtType.TABLE_DUMP_V2) sub = tableName(TableDumpV2Subtype, subtype);
   else if (type === MrtType.BGP4MP || type === MrtType.BGP4MP_ET)
-    sub = tableName(Bgp4mpSubtype, subtype);
+    // Subtype 2 is the deprecated BGP4MP_ENTRY, no longer in the registry.
+    sub = subtype === 2 ? 'ENTRY' : tableName(Bgp4mpSubtype, subtype);
   else if (type === MrtType.TABLE_DUMP)
     sub = subtype === 1 ? 'AFI_IPV4' : subtype === 2 ? 'AFI_IPV6' : undefined;
   else if (type === MrtType.BGP) sub = tableName(LEGACY_BGP_SUBTYPES, subtype);

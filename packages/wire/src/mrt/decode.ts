@@ -43,7 +43,7 @@ export function decodeRibEntryAttributes(entry: Pick<RibEntry, 'attributes'>): M
  * MP_REACH_NLRI in the abbreviated RIB form as well.
  */
 export function decodeTableDumpAttributes(
-  record: Pick<TableDumpRecord, 'attributes'>,
+  record: Pick<TableDumpRecord | Bgp4mpEntryRecord, 'attributes'>,
 ): MrtAttributes {
   return decodeAttributes(record.attributes, MRT_TABLE_DUMP_CONTEXT, {
     mrtAbbreviatedMpReach: true,

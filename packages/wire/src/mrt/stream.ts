@@ -117,8 +117,13 @@ async function* decompressed(
   if (first.done) return;
   const compression = detectCompression(first.value);
   const rest = (async function* (): AsyncGenerator<Uint8Array> {
-    yield first.value;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    try {
+      yield first.value;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    } finally {
+      // A reader that stops early must still close the file.
+      await it.return?.();
+    }
   })();
   if (compression === 'none') {
     yield* rest;
@@ -128,7 +133,11 @@ async function* decompressed(
     const raw = Readable.from(rest, { objectMode: false });
     const gunzip = createGunzip();
     raw.on('error', (err) => gunzip.destroy(err));
-    for await (const chunk of raw.pipe(gunzip)) yield asBytes(chunk);
+    try {
+      for await (const chunk of raw.pipe(gunzip)) yield asBytes(chunk);
+    } finally {
+      raw.destroy();
+    }
     return;
   }
   yield* throughStream(rest, bz2());

@@ -1,0 +1,358 @@
+/**
+ * Side-by-side benchmark against GoBGP, BIRD 2 and FRR (issue 9): full-table ingest,
+ * advertisement, many peers, memory per route, in one run on one machine.
+ *
+ * Run: `npm run bench:peers -- [--prefixes N] [--peers P] [--per-peer K] [--runs R] [--json]
+ *   [--receivers ours,gobgp,bird,frr] [--scenarios floor,ingest,advertise,many] [--mrt FILE]
+ *   [--profile DIR] [--record]`
+ * or `npx tsx bench/peers/run.ts -- ...`.
+ *
+ * `--record` rewrites the "peers" section of bench/README.md with this run's table.
+ *
+ * @module
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { daemonMissing } from '../../test/interop/harness/index.js';
+import { daemonVersions, type ReceiverKind } from './daemons.js';
+import {
+  FEEDER_AS,
+  type FeedSpec,
+  type Measurement,
+  measureAdvertise,
+  measureFloor,
+  measureIngest,
+  RECEIVER_AS,
+} from './scenarios.js';
+import { encodeStream, mrtTable, type SyntheticOptions, syntheticTable, type Table, tableSize } from './table.js';
+
+/** Options of {@link runPeersBench}. */
+export interface PeersOptions {
+  /** Prefixes of the ingest and advertisement table. */
+  readonly prefixes: number;
+  /** Feeders in the many-peers scenario. */
+  readonly peers: number;
+  /** Prefixes each of those feeders sends. */
+  readonly perPeer: number;
+  /** Runs per receiver and scenario (medians reported). */
+  readonly runs: number;
+  /** Receivers to run (those whose binaries are missing are skipped with a message). */
+  readonly receivers: readonly ReceiverKind[];
+  /** Scenarios to run. */
+  readonly scenarios: readonly Scenario[];
+  /** Ingest a real table from this MRT dump instead of the synthetic one. */
+  readonly mrt?: string;
+  /** Write a CPU profile of our receiver (first ingest run) into this directory. */
+  readonly profileDir?: string;
+  /** Progress messages (stderr). */
+  readonly log?: (line: string) => void;
+}
+
+/** A scenario name. */
+export type Scenario = 'floor' | 'ingest' | 'advertise' | 'many';
+
+/** Medians of one receiver in one scenario. */
+export interface Row {
+  /** Scenario. */
+  readonly scenario: Scenario;
+  /** Receiver (`feeder` for the floor). */
+  readonly receiver: ReceiverKind | 'feeder';
+  /** Prefixes the receiver had to hold. */
+  readonly prefixes: number;
+  /** Every run's measurement. */
+  readonly runs: readonly Measurement[];
+  /** Median of each figure. */
+  readonly median: Measurement;
+}
+
+/** The whole result. */
+export interface PeersResult {
+  /** ISO date of the run. */
+  readonly date: string;
+  /** Machine and software. */
+  readonly machine: {
+    readonly cpu: string;
+    readonly cores: number;
+    readonly memoryGiB: number;
+    readonly node: string;
+    readonly daemons: Record<string, string>;
+  };
+  /** Options, as run. */
+  readonly options: Omit<PeersOptions, 'log'>;
+  /** Receivers skipped, with the reason. */
+  readonly skipped: readonly string[];
+  /** Rows. */
+  readonly rows: readonly Row[];
+}
+
+const ALL_RECEIVERS: readonly ReceiverKind[] = ['ours', 'gobgp', 'bird', 'frr'];
+const ALL_SCENARIOS: readonly Scenario[] = ['floor', 'ingest', 'advertise', 'many'];
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function medianOf(ms: readonly Measurement[]): Measurement {
+  const pick = (k: keyof Measurement): number | undefined => {
+    const xs = ms.map((m) => m[k]).filter((x): x is number => x !== undefined);
+    return xs.length > 0 ? median(xs) : undefined;
+  };
+  const out: Record<string, number> = { ms: pick('ms')! };
+  for (const k of ['rssBefore', 'rssAfter', 'peakRss', 'cpuSeconds', 'bytesPerRoute'] as const) {
+    const v = pick(k);
+    if (v !== undefined) out[k] = v;
+  }
+  return out as unknown as Measurement;
+}
+
+const NEXT_HOP = Uint8Array.of(192, 0, 2, 1);
+
+function synthetic(prefixes: number, slice = 0, slices = 1, peerAs = FEEDER_AS): SyntheticOptions {
+  return { prefixes, peerAs, nextHop: Uint8Array.of(192, 0, 2, 1 + slice), slice, slices, seed: 1 };
+}
+
+/**
+ * Runs the benchmark.
+ *
+ * @param o - options
+ * @returns the result
+ */
+export async function runPeersBench(o: PeersOptions): Promise<PeersResult> {
+  const log = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const skipped: string[] = [];
+  const receivers = o.receivers.filter((r) => {
+    const why = r === 'ours' ? undefined : daemonMissing(r);
+    if (why) {
+      skipped.push(why);
+      log(`skipping ${why}`);
+    }
+    return !why;
+  });
+  const rows: Row[] = [];
+  const timeoutFor = (n: number): number => Math.max(120_000, n * 0.5); // 0.5 ms per prefix
+  const record = (scenario: Scenario, receiver: Row['receiver'], prefixes: number, runs: Measurement[]): void => {
+    rows.push({ scenario, receiver, prefixes, runs, median: medianOf(runs) });
+  };
+
+  // Pre-encode every stream before anything connects.
+  let table: Table | undefined;
+  let feed: FeedSpec | undefined;
+  if (o.scenarios.some((s) => s === 'floor' || s === 'ingest')) {
+    table = o.mrt
+      ? await mrtTable(o.mrt, { peerAs: FEEDER_AS, nextHop: NEXT_HOP, max: o.prefixes })
+      : syntheticTable(synthetic(o.prefixes));
+    const stream = encodeStream(table);
+    feed = { stream, prefixes: tableSize(table) };
+    log(`table: ${feed.prefixes} prefixes, ${table.sets.length} attribute sets, ${stream.messages} UPDATEs, ${(stream.bytes / 1e6).toFixed(1)} MB`);
+  }
+  let many: FeedSpec[] = [];
+  if (o.scenarios.includes('many')) {
+    many = Array.from({ length: o.peers }, (_, i) => {
+      const t = syntheticTable({ ...synthetic(o.perPeer, i, o.peers, FEEDER_AS + i) });
+      return { stream: encodeStream(t), prefixes: tableSize(t) };
+    });
+  }
+  const advOptions = synthetic(o.prefixes, 0, 1, RECEIVER_AS);
+  const advTable = o.scenarios.includes('advertise') ? syntheticTable(advOptions) : undefined;
+
+  for (const scenario of o.scenarios) {
+    if (scenario === 'floor') {
+      const runs: Measurement[] = [];
+      for (let r = 0; r < o.runs; r++) runs.push(await measureFloor([feed!]));
+      record('floor', 'feeder', feed!.prefixes, runs);
+      if (many.length > 0) {
+        const mr: Measurement[] = [];
+        for (let r = 0; r < o.runs; r++) mr.push(await measureFloor(many));
+        record('many', 'feeder', o.peers * o.perPeer, mr);
+      }
+      log(`floor: ${rows.at(-1)!.median.ms.toFixed(0)} ms`);
+      continue;
+    }
+    const results = new Map<ReceiverKind, Measurement[]>(receivers.map((r) => [r, []]));
+    // Interleave receivers run by run, so that a slow phase of the machine hits all of them.
+    for (let r = 0; r < o.runs; r++) {
+      for (const kind of receivers) {
+        let m: Measurement;
+        if (scenario === 'ingest') {
+          const profile = kind === 'ours' && r === 0 && o.profileDir ? { cpuProfileDir: o.profileDir } : {};
+          m = await measureIngest(kind, [feed!], { timeoutMs: timeoutFor(feed!.prefixes), ...profile });
+        } else if (scenario === 'advertise') {
+          m = await measureAdvertise(kind, advTable!, advOptions, { timeoutMs: timeoutFor(o.prefixes) });
+        } else {
+          m = await measureIngest(kind, many, { timeoutMs: timeoutFor(o.peers * o.perPeer) });
+        }
+        results.get(kind)!.push(m);
+        log(`${scenario} run ${r + 1}/${o.runs} ${kind}: ${m.ms.toFixed(0)} ms`);
+      }
+    }
+    const prefixes = scenario === 'many' ? o.peers * o.perPeer : scenario === 'ingest' ? feed!.prefixes : o.prefixes;
+    for (const [kind, runs] of results) record(scenario, kind, prefixes, runs);
+  }
+  const { log: _log, ...options } = o;
+  return {
+    date: new Date().toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      daemons: await daemonVersions(),
+    },
+    options,
+    skipped,
+    rows,
+  };
+}
+
+const TITLES: Record<Scenario, string> = {
+  floor: 'Feeder floor (sink that only reads)',
+  ingest: 'Ingest: one feeder, time until the Loc-RIB holds every prefix',
+  advertise: 'Advertisement: originated routes to a sink, time until the sink has them all',
+  many: 'Many peers: every feeder at once, time until the Loc-RIB holds every prefix',
+};
+
+const mb = (b: number | undefined): string => (b === undefined ? '' : (b / 2 ** 20).toFixed(0));
+const ratio = (ours: number | undefined, theirs: number | undefined): string =>
+  ours === undefined || theirs === undefined || theirs <= 0 ? '' : `${(ours / theirs).toFixed(2)}×`;
+
+/**
+ * Formats the result as markdown: machine line, then one table per scenario with the ratio of
+ * our median to each daemon's (below 1 means we are faster / smaller).
+ *
+ * @param r - the result
+ * @returns markdown
+ */
+export function toMarkdown(r: PeersResult): string {
+  const m = r.machine;
+  const out = [
+    `Run ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}; ` +
+      `${Object.values(m.daemons).join('; ')}. Medians of ${r.options.runs} run(s); ` +
+      `${r.options.prefixes} prefixes${r.options.mrt ? ` from ${r.options.mrt}` : ' (synthetic)'}, ` +
+      `${r.options.peers} peers × ${r.options.perPeer} for "many".`,
+    '',
+  ];
+  if (r.skipped.length > 0) out.push(`Skipped: ${r.skipped.join('; ')}.`, '');
+  for (const s of ALL_SCENARIOS) {
+    const rows = r.rows.filter((x) => x.scenario === s && (s === 'floor' || x.receiver !== 'feeder'));
+    const floor = r.rows.find((x) => x.scenario === s && x.receiver === 'feeder');
+    if (rows.length === 0) continue;
+    out.push(`**${TITLES[s]}** (${rows[0]!.prefixes} prefixes${floor && s !== 'floor' ? `; feeder floor ${(floor.median.ms / 1000).toFixed(2)} s` : ''})`, '');
+    if (s === 'floor') {
+      out.push('| feeder | time (s) |', '|---|---:|', `| floor | ${(rows[0]!.median.ms / 1000).toFixed(2)} |`, '');
+      continue;
+    }
+    const ours = rows.find((x) => x.receiver === 'ours')?.median;
+    const mem = s !== 'advertise';
+    out.push(
+      mem
+        ? '| receiver | time (s) | ours ÷ this | CPU (s) | ours ÷ this | peak RSS (MiB) | RSS after (MiB) | bytes/route | ours ÷ this |'
+        : '| speaker | time (s) | ours ÷ this | CPU (s) | ours ÷ this |',
+      mem ? '|---|---:|---:|---:|---:|---:|---:|---:|---:|' : '|---|---:|---:|---:|---:|',
+    );
+    for (const row of rows) {
+      const x = row.median;
+      const cells = [
+        row.receiver,
+        (x.ms / 1000).toFixed(2),
+        row.receiver === 'ours' ? '' : ratio(ours?.ms, x.ms),
+        x.cpuSeconds?.toFixed(2) ?? '',
+        row.receiver === 'ours' ? '' : ratio(ours?.cpuSeconds, x.cpuSeconds),
+      ];
+      if (mem) {
+        cells.push(
+          mb(x.peakRss),
+          mb(x.rssAfter),
+          x.bytesPerRoute?.toFixed(0) ?? '',
+          row.receiver === 'ours' ? '' : ratio(ours?.bytesPerRoute, x.bytesPerRoute),
+        );
+      }
+      out.push(`| ${cells.join(' | ')} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+const BEGIN = '<!-- peers:begin -->';
+const END = '<!-- peers:end -->';
+
+/** Rewrites only the "peers" section of bench/README.md (re-read just before writing). */
+export function recordInReadme(markdown: string): void {
+  const file = fileURLToPath(new URL('../README.md', import.meta.url));
+  const text = readFileSync(file, 'utf8');
+  const section = [
+    BEGIN,
+    '## peers',
+    '',
+    'Side-by-side with GoBGP, BIRD 2 and FRR bgpd (`npm run bench:peers`, bench/peers/run.ts). Every',
+    'receiver runs on its own 127/8 address; times run from the first UPDATE until the Loc-RIB',
+    "count polled through the receiver's CLI/API (every 100 ms) reaches the total; RSS and CPU are",
+    "the receiver process's own (/proc); bytes/route = (RSS after load - RSS before) / prefixes.",
+    'Ratios are ours ÷ theirs (below 1: we are faster or smaller).',
+    '',
+    markdown.trim(),
+    END,
+  ].join('\n');
+  const start = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? `${text.slice(0, start)}${section}${text.slice(end + END.length)}`
+      : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, next);
+}
+
+/**
+ * Parses the command line.
+ *
+ * @param argv - arguments after the script
+ * @returns options and output flags
+ */
+export function parseArgs(argv: readonly string[]): PeersOptions & { json: boolean; record: boolean } {
+  const args = argv.filter((a) => a !== '--');
+  const value = (name: string): string | undefined => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const num = (name: string, def: number): number => {
+    const v = value(name);
+    const n = v === undefined ? def : Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} wants a positive integer, got ${v}`);
+    return n;
+  };
+  const list = <T extends string>(name: string, all: readonly T[]): T[] => {
+    const v = value(name);
+    if (v === undefined) return [...all];
+    const xs = v.split(',') as T[];
+    for (const x of xs) if (!all.includes(x)) throw new Error(`${name}: unknown ${x} (have ${all.join(',')})`);
+    return xs;
+  };
+  const quick = args.includes('--quick');
+  const mrt = value('--mrt');
+  const profileDir = value('--profile');
+  return {
+    prefixes: num('--prefixes', quick ? 20_000 : 1_000_000),
+    peers: num('--peers', quick ? 2 : 10),
+    perPeer: num('--per-peer', quick ? 10_000 : 100_000),
+    runs: num('--runs', quick ? 1 : 3),
+    receivers: list('--receivers', ALL_RECEIVERS),
+    scenarios: list('--scenarios', ALL_SCENARIOS),
+    ...(mrt ? { mrt } : {}),
+    ...(profileDir ? { profileDir } : {}),
+    json: args.includes('--json'),
+    record: args.includes('--record'),
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const o = parseArgs(process.argv.slice(2));
+  const result = await runPeersBench(o);
+  if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else process.stdout.write(`${toMarkdown(result)}\n`);
+  if (o.record) recordInReadme(toMarkdown(result));
+  // Child processes and daemons are stopped; timers of closed sockets may linger.
+  process.exit(0);
+}

@@ -1,0 +1,128 @@
+/**
+ * The protocol's own export rules: what may be advertised to a neighbour, and how the attributes
+ * change on the way out. Policy (an export hook) runs after these; it cannot override them.
+ *
+ * - Never back to the peer it came from; NO_ADVERTISE to nobody; NO_EXPORT and
+ *   NO_EXPORT_SUBCONFED not to eBGP peers (RFC 1997).
+ * - eBGP (RFC 4271 §5.1): prepend our AS, next hop self by default, LOCAL_PREF removed (§5.1.5),
+ *   MED only for our own routes (§5.1.4), ORIGINATOR_ID / CLUSTER_LIST and other non-transitive
+ *   optional attributes removed; not sent to the AS it came from unless configured.
+ * - iBGP: LOCAL_PREF always present (§5.1.5); a route learned over iBGP is not sent to another
+ *   iBGP peer (§9.2) unless we reflect it (RFC 4456 §6: from a client to everyone, from a
+ *   non-client to clients), in which case ORIGINATOR_ID is set if absent and our cluster id is
+ *   prepended to CLUSTER_LIST (§8); a route is not reflected to its originator.
+ *
+ * @module
+ */
+import { AttributeFlag, WellKnownCommunity } from '@bgp/wire';
+import type { Peer } from './peer.js';
+import type { RibRoute } from './rib.js';
+import {
+  neighborAs,
+  prependAs,
+  type RouteAttributes,
+  routeAttributes,
+} from './route-attributes.js';
+
+/** How routes are sent to one neighbour. */
+export interface ExportTarget {
+  /** The neighbour, as registered in the RIB. */
+  readonly peer: Peer;
+  /** Our address on the session per family, used for next-hop self. */
+  readonly localAddress: { readonly ipv4?: Uint8Array; readonly ipv6?: Uint8Array };
+  /** Rewrite the next hop to our address (default: true for eBGP, false for iBGP). */
+  readonly nextHopSelf?: boolean;
+  /** Send routes to the neighbour AS they came from (default false). */
+  readonly sendToOriginAs?: boolean;
+}
+
+/** Local facts the rules need. */
+export interface ExportEnvironment {
+  /** Our AS. */
+  readonly localAsn: number;
+  /** Route-reflection cluster id (RFC 4456). */
+  readonly clusterId: number;
+  /** LOCAL_PREF sent to iBGP peers for routes that have none (default 100). */
+  readonly defaultLocalPref?: number;
+}
+
+/** The outcome of the rules for one route and one neighbour. */
+export type ExportDecision =
+  | { readonly send: true; readonly attributes: RouteAttributes }
+  | { readonly send: false; readonly reason: string };
+
+const isZero = (a: Uint8Array): boolean => a.every((b) => b === 0);
+
+/** Applies the export rules for `route` (of family `afi`) towards `target`. */
+export function exportRoute(
+  route: RibRoute,
+  afi: 1 | 2,
+  target: ExportTarget,
+  env: ExportEnvironment,
+): ExportDecision {
+  const from = route.peer;
+  const to = target.peer;
+  const a = route.attributes.attributes;
+  if (from.id === to.id) return { send: false, reason: 'learned from this peer' };
+  if (a.communities.includes(WellKnownCommunity.NO_ADVERTISE)) {
+    return { send: false, reason: 'NO_ADVERTISE' };
+  }
+  const self = afi === 1 ? target.localAddress.ipv4 : target.localAddress.ipv6;
+  if (to.kind === 'ebgp') {
+    if (a.communities.includes(WellKnownCommunity.NO_EXPORT))
+      return { send: false, reason: 'NO_EXPORT' };
+    if (a.communities.includes(WellKnownCommunity.NO_EXPORT_SUBCONFED)) {
+      return { send: false, reason: 'NO_EXPORT_SUBCONFED' };
+    }
+    const originAs = from.kind === 'ebgp' ? from.asn : neighborAs(a.asPath);
+    if (target.sendToOriginAs !== true && originAs === to.asn) {
+      return { send: false, reason: 'neighbour AS is the origin AS' };
+    }
+    const nhSelf = target.nextHopSelf ?? true;
+    if ((nhSelf || isZero(a.nextHop)) && self === undefined) {
+      return { send: false, reason: 'no local address for next-hop self' };
+    }
+    return {
+      send: true,
+      attributes: routeAttributes({
+        origin: a.origin,
+        asPath: prependAs(a.asPath, env.localAsn),
+        nextHop: nhSelf || isZero(a.nextHop) ? self! : a.nextHop,
+        // RFC 4271 §5.1.4: a MED received from a neighbouring AS is not passed to another one.
+        ...(from.kind === 'local' && a.med !== undefined ? { med: a.med } : {}),
+        communities: a.communities,
+        largeCommunities: a.largeCommunities,
+        atomicAggregate: a.atomicAggregate,
+        ...(a.aggregator ? { aggregator: a.aggregator } : {}),
+        ...(a.otc !== undefined ? { otc: a.otc } : {}),
+        other: a.other.filter((r) => (r.flags & AttributeFlag.TRANSITIVE) !== 0),
+      }),
+    };
+  }
+  // iBGP target.
+  let originatorId = a.originatorId;
+  let clusterList = a.clusterList;
+  if (from.kind === 'ibgp') {
+    if (!from.routeReflectorClient && !to.routeReflectorClient) {
+      return { send: false, reason: 'iBGP-learned route to an iBGP peer without route reflection' };
+    }
+    originatorId = originatorId ?? from.bgpIdentifier;
+    if (originatorId === to.bgpIdentifier)
+      return { send: false, reason: 'peer is the ORIGINATOR_ID' };
+    clusterList = [env.clusterId, ...clusterList];
+  }
+  const nhSelf = target.nextHopSelf ?? false;
+  const useSelf = nhSelf || isZero(a.nextHop);
+  if (useSelf && self === undefined)
+    return { send: false, reason: 'no local address for next-hop self' };
+  return {
+    send: true,
+    attributes: routeAttributes({
+      ...a,
+      nextHop: useSelf ? self! : a.nextHop,
+      localPref: a.localPref ?? env.defaultLocalPref ?? 100,
+      ...(originatorId !== undefined ? { originatorId } : {}),
+      clusterList,
+    }),
+  };
+}

@@ -1,0 +1,538 @@
+/**
+ * The {@link Speaker}: the library's answer to GoBGP's BgpServer.
+ *
+ * ```
+ *  instances ──► peers ──► PeerRuntime (Session, Adj-RIB-In, Adj-RIB-Out)
+ *      │                        │ update:received ─► import hook ─► LocRib ─► datapath sinks
+ *      └─ originated routes ─► LocRib ─► export hook per peer ─► PeerRuntime.sync ─► UPDATEs
+ * ```
+ *
+ * Changes (originated routes, received routes, configuration) mark the instance dirty; a
+ * microtask later every Established peer of the instance is synced: its export is recomputed
+ * and only the difference with its Adj-RIB-Out is sent. {@link Speaker.flush} does that at once.
+ *
+ * @module
+ */
+import { Listener, type NegotiatedSession, type Transport } from '@bgp/fsm';
+import type { DatapathChange } from '@bgp/rib';
+import { formatPrefix, type Prefix, parseAddress, parsePrefix } from '@bgp/wire';
+import { EventEmitter } from 'eventemitter3';
+import {
+  afiOfPrefix,
+  normalizeAttributes,
+  parseCommunityText,
+  type RouteAttributesInput,
+  type SpeakerRouteAttributes,
+} from './attributes.js';
+import { LocRib, type PathSource, type RibPath } from './loc-rib.js';
+import { PeerRuntime, routerIdNumber, sessionKey } from './peer.js';
+import {
+  acceptNone,
+  type AdvertisedStatus,
+  type ExplainedRoute,
+  type ExportCandidate,
+  type InstanceConfig,
+  type Logger,
+  type PeerConfig,
+  type PeerStatus,
+  type RouteStatus,
+  type SpeakerComponents,
+  type SpeakerEvents,
+  type SpeakerOptions,
+} from './types.js';
+
+/** One BGP instance. */
+interface Instance {
+  readonly config: InstanceConfig;
+  readonly rib: LocRib;
+  readonly originated: Map<string, RibPath>;
+  readonly peers: Map<string, PeerRuntime>;
+  listener: Listener | undefined;
+  dirty: boolean;
+}
+
+const silent: Logger = { info() {}, warn() {}, error() {} };
+
+/** Thrown for configuration mistakes (unknown instance or peer, duplicates). */
+export class SpeakerConfigError extends Error {
+  override readonly name = 'SpeakerConfigError';
+}
+
+function toStatus(instance: string, p: RibPath & { best?: boolean }): RouteStatus {
+  return {
+    instance,
+    prefix: formatPrefix(p.prefix),
+    peer: p.source.address,
+    best: p.best ?? false,
+    nextHop: p.attributes.nextHop ?? null,
+    stale: p.stale,
+    attributes: p.attributes,
+  };
+}
+
+function mapped(ipv4: string): string {
+  return `::ffff:${ipv4}`;
+}
+
+/**
+ * Several BGP instances, their peers and routes.
+ *
+ * @example
+ * ```ts
+ * const speaker = new Speaker();
+ * speaker.addInstance({ name: 'default', asn: 65001, routerId: '192.0.2.1' });
+ * speaker.addPeer('default', { address: '127.0.0.2', port: 1179, asn: 65100 });
+ * speaker.originate('default', '10.244.1.0/24', { communities: ['65001:100'] });
+ * speaker.on('peer:up', ({ name }) => console.log(name, 'is up'));
+ * await speaker.start();
+ * ```
+ */
+export class Speaker extends EventEmitter<SpeakerEvents> {
+  /** The options. */
+  readonly options: SpeakerOptions;
+  private readonly components: SpeakerComponents;
+  private readonly log: Logger;
+  private readonly instances = new Map<string, Instance>();
+  private started = false;
+  private scheduled = false;
+  private routeIds = new Map<string, number>();
+  private pendingSink: DatapathChange[] = [];
+  private sinkChain: Promise<void> = Promise.resolve();
+
+  /**
+   * @param options - import hook, restart flag
+   * @param components - clock, logger, datapath sinks, connect
+   */
+  constructor(options: SpeakerOptions = {}, components: SpeakerComponents = {}) {
+    super();
+    this.options = options;
+    this.components = components;
+    this.log = components.logger ?? silent;
+  }
+
+  // ---- configuration -----------------------------------------------------------------------
+
+  /** Adds an instance; its listener opens on {@link Speaker.start} (or now, when started). */
+  async addInstance(config: InstanceConfig): Promise<void> {
+    if (this.instances.has(config.name)) throw new SpeakerConfigError(`instance ${config.name} exists`);
+    routerIdNumber(config.routerId);
+    const inst: Instance = {
+      config,
+      rib: new LocRib(),
+      originated: new Map(),
+      peers: new Map(),
+      listener: undefined,
+      dirty: false,
+    };
+    this.instances.set(config.name, inst);
+    if (this.started) await this.listen(inst);
+  }
+
+  /** Removes an instance: its sessions end with Cease 6/3, its listener closes. */
+  async removeInstance(name: string): Promise<void> {
+    const inst = this.instance(name);
+    for (const a of [...inst.peers.keys()]) this.removePeer(name, a);
+    await inst.listener?.close();
+    this.instances.delete(name);
+  }
+
+  /** Names and configuration of the instances. */
+  get instanceConfigs(): InstanceConfig[] {
+    return [...this.instances.values()].map((i) => i.config);
+  }
+
+  private instance(name: string): Instance {
+    const i = this.instances.get(name);
+    if (!i) throw new SpeakerConfigError(`no instance ${name}`);
+    return i;
+  }
+
+  private async listen(inst: Instance): Promise<void> {
+    const l = inst.config.listen;
+    if (!l || inst.listener) return;
+    const listener = new Listener({ port: l.port, ...(l.host !== undefined ? { host: l.host } : {}) });
+    for (const p of inst.peers.values()) this.register(listener, p);
+    await listener.listen();
+    inst.listener = listener;
+  }
+
+  private register(listener: Listener, p: PeerRuntime): void {
+    listener.addPeer(
+      p.config.address,
+      { accept: (t) => p.accept(t) },
+      p.config.password !== undefined ? { tcpMd5Password: p.config.password } : {},
+    );
+  }
+
+  /** Adds a peer to an instance; its session starts at once when the speaker runs. */
+  addPeer(instance: string, config: PeerConfig): void {
+    const inst = this.instance(instance);
+    if (inst.peers.has(config.address))
+      throw new SpeakerConfigError(`peer ${config.address} exists in ${instance}`);
+    const p = new PeerRuntime(config, inst.config, this.host(inst), this.components, this.options.restarting ?? false);
+    inst.peers.set(config.address, p);
+    if (inst.listener) this.register(inst.listener, p);
+    if (this.started) p.start();
+  }
+
+  /**
+   * Changes a peer. A change of anything but `name` and `export` resets that session alone
+   * (Cease 6/4); an export change only sends the difference.
+   *
+   * @returns `reset` or `updated`
+   */
+  updatePeer(instance: string, config: PeerConfig): 'reset' | 'updated' {
+    const inst = this.instance(instance);
+    const p = inst.peers.get(config.address);
+    if (!p) throw new SpeakerConfigError(`no peer ${config.address} in ${instance}`);
+    if (sessionKey(p.config) !== sessionKey(config)) {
+      this.log.info(`${instance}/${config.name ?? config.address}: configuration changed, resetting the session`);
+      p.reset(config);
+      if (this.started) p.start();
+      this.markDirty(inst);
+      return 'reset';
+    }
+    p.config = config;
+    this.markDirty(inst);
+    return 'updated';
+  }
+
+  /** Removes a peer: Cease 6/3 Peer De-configured, its routes leave the Loc-RIB. */
+  removePeer(instance: string, address: string): void {
+    const inst = this.instance(instance);
+    const p = inst.peers.get(address);
+    if (!p) throw new SpeakerConfigError(`no peer ${address} in ${instance}`);
+    p.stop(false);
+    for (const e of [...p.adjIn.values()]) this.host(inst).received(p, e.prefix, undefined, false);
+    p.adjIn.clear();
+    inst.listener?.removePeer(address);
+    inst.peers.delete(address);
+    p.session.removeAllListeners();
+  }
+
+  /** The peer configurations of an instance. */
+  peerConfigs(instance: string): PeerConfig[] {
+    return [...this.instance(instance).peers.values()].map((p) => p.config);
+  }
+
+  // ---- routes ------------------------------------------------------------------------------
+
+  /** Originates (or replaces) a route in an instance; the peers' export hooks see it. */
+  originate(instance: string, prefix: string | Prefix, attributes: RouteAttributesInput = {}): void {
+    const inst = this.instance(instance);
+    const p = typeof prefix === 'string' ? parsePrefix(prefix) : prefix;
+    const attrs = normalizeAttributes(attributes);
+    for (const c of attrs.communities) parseCommunityText(c); // fail here, not at send time
+    const path: RibPath = { prefix: p, source: this.localSource(inst), attributes: attrs, stale: false };
+    inst.originated.set(formatPrefix(p), path);
+    inst.rib.set(path);
+    this.markDirty(inst);
+  }
+
+  /** Withdraws an originated route; false when it was not originated. */
+  withdraw(instance: string, prefix: string | Prefix): boolean {
+    const inst = this.instance(instance);
+    const p = typeof prefix === 'string' ? parsePrefix(prefix) : prefix;
+    if (!inst.originated.delete(formatPrefix(p))) return false;
+    inst.rib.delete(p, null);
+    this.markDirty(inst);
+    return true;
+  }
+
+  /** Prefixes originated by an instance. */
+  originated(instance: string): string[] {
+    return [...this.instance(instance).originated.keys()];
+  }
+
+  private localSource(inst: Instance): PathSource {
+    return { address: null, asn: inst.config.asn, bgpIdentifier: routerIdNumber(inst.config.routerId), kind: 'local' };
+  }
+
+  // ---- running -----------------------------------------------------------------------------
+
+  /** Opens listeners and starts every session. */
+  async start(): Promise<void> {
+    this.started = true;
+    for (const inst of this.instances.values()) await this.listen(inst);
+    for (const inst of this.instances.values()) for (const p of inst.peers.values()) p.start();
+  }
+
+  /**
+   * Stops every session and closes the listeners.
+   *
+   * @param options - `graceful`: close without NOTIFICATION so that peers with graceful restart
+   *   keep our routes (RFC 4724); otherwise Cease 6/2 with `message` (RFC 9003)
+   */
+  async stop(options: { readonly graceful?: boolean; readonly message?: string } = {}): Promise<void> {
+    this.started = false;
+    for (const inst of this.instances.values()) {
+      for (const p of inst.peers.values()) p.stop(options.graceful ?? false, options.message ?? 'bgp-agent stopping');
+      await inst.listener?.close();
+      inst.listener = undefined;
+    }
+    await this.sinkChain;
+  }
+
+  /** Destroys every session at once without messages (tests, process exit). */
+  destroy(): void {
+    this.started = false;
+    for (const inst of this.instances.values()) {
+      for (const p of inst.peers.values()) p.session.destroy();
+      void inst.listener?.close();
+      inst.listener = undefined;
+    }
+  }
+
+  /** Hands an incoming connection (e.g. an in-memory transport) to the peer it comes from. */
+  accept(instance: string, transport: Transport): boolean {
+    const p = this.instance(instance).peers.get(transport.remoteAddress);
+    if (!p) {
+      transport.destroy();
+      return false;
+    }
+    p.accept(transport);
+    return true;
+  }
+
+  /** Sends pending changes now instead of on the next microtask; resolves when sinks are done. */
+  async flush(): Promise<void> {
+    this.runSync();
+    await this.sinkChain;
+  }
+
+  private markDirty(inst: Instance): void {
+    inst.dirty = true;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => this.runSync());
+  }
+
+  private runSync(): void {
+    this.scheduled = false;
+    for (const inst of this.instances.values()) {
+      this.feedSinks(inst);
+      if (!inst.dirty) continue;
+      inst.dirty = false;
+      for (const p of inst.peers.values()) if (p.session.state === 'Established') this.syncPeer(inst, p);
+    }
+  }
+
+  private syncPeer(inst: Instance, p: PeerRuntime): void {
+    p.sync(this.exportFor(inst, p));
+  }
+
+  /** What peer `p` should have: the export hook over the Loc-RIB, then the RFC 4271 rules. */
+  private exportFor(inst: Instance, p: PeerRuntime): Map<string, { prefix: Prefix; attributes: SpeakerRouteAttributes }> {
+    const out = new Map<string, { prefix: Prefix; attributes: SpeakerRouteAttributes }>();
+    const ref = p.ref;
+    const internal = p.internal;
+    const hook = p.config.export;
+    for (const best of inst.rib.bestPaths()) {
+      if (best.source.address === p.config.address) continue;
+      // RFC 4271 §9.2: routes learned from an iBGP peer are not sent to other iBGP peers.
+      if (!hook && internal && best.source.kind === 'ibgp') continue;
+      const afi = afiOfPrefix(best.prefix);
+      const candidate: ExportCandidate = { prefix: best.prefix, afi, attributes: best.attributes, source: best.source };
+      const r = hook ? hook(candidate, ref) : undefined;
+      if (r === null || r === false) continue;
+      const base = r === undefined || r === true ? best.attributes : normalizeAttributes({ ...best.attributes, ...r });
+      out.set(formatPrefix(best.prefix), { prefix: best.prefix, attributes: this.exportRules(inst, p, best, base, afi) });
+    }
+    return out;
+  }
+
+  private exportRules(
+    inst: Instance,
+    p: PeerRuntime,
+    path: RibPath,
+    a: SpeakerRouteAttributes,
+    afi: 1 | 2,
+  ): SpeakerRouteAttributes {
+    const local = p.localAddress ?? p.config.localAddress ?? '0.0.0.0';
+    const self =
+      afi === 1
+        ? (p.config.nextHop?.ipv4 ?? (local.includes(':') ? '0.0.0.0' : local))
+        : (p.config.nextHop?.ipv6 ?? (local.includes(':') ? local : mapped(local)));
+    if (p.internal) {
+      // RFC 4271 §5.1.5: LOCAL_PREF goes to internal peers (GoBGP's default 100 when unset).
+      const nextHop = path.source.kind === 'local' || path.source.kind === 'ebgp' || !a.nextHop ? self : a.nextHop;
+      return { ...a, localPref: a.localPref ?? 100, nextHop };
+    }
+    // RFC 4271 §5.1.2 and §5.1.5: prepend our AS, no LOCAL_PREF, next hop self towards eBGP;
+    // a MED learned from another AS is not passed on (§5.1.4).
+    const { localPref: _lp, med, ...rest } = a;
+    return {
+      ...rest,
+      ...(med !== undefined && path.source.kind === 'local' ? { med } : {}),
+      asPath: [inst.config.asn, ...a.asPath],
+      nextHop: self,
+    };
+  }
+
+  private host(inst: Instance) {
+    return {
+      received: (peer: PeerRuntime, prefix: Prefix, attributes: SpeakerRouteAttributes | undefined, stale: boolean) => {
+        const key = formatPrefix(prefix);
+        const importHook = this.options.import ?? acceptNone;
+        if (attributes === undefined) {
+          peer.accepted.delete(key);
+          inst.rib.delete(prefix, peer.config.address);
+        } else {
+          const r = stale ? peer.accepted.has(key) : importHook({ prefix, afi: afiOfPrefix(prefix), attributes }, peer.ref);
+          if (r === false) {
+            peer.accepted.delete(key);
+            inst.rib.delete(prefix, peer.config.address);
+          } else {
+            peer.accepted.add(key);
+            const attrs = r === true ? attributes : normalizeAttributes({ ...attributes, ...r });
+            inst.rib.set({ prefix, source: peer.source, attributes: attrs, stale });
+          }
+        }
+        this.markDirty(inst);
+      },
+      established: (peer: PeerRuntime, _n: NegotiatedSession) => {
+        this.syncPeer(inst, peer);
+      },
+      event: (name: string, payload: unknown) => {
+        (this.emit as (e: string, p: unknown) => boolean)(name, payload);
+        if (name === 'peer:down') {
+          const e = payload as { name: string; reason: string; notification?: string };
+          this.log.info(`${inst.config.name}/${e.name}: session down (${e.reason}${e.notification ? `, ${e.notification}` : ''})`);
+        } else if (name === 'peer:up') this.log.info(`${inst.config.name}/${(payload as { name: string }).name}: Established`);
+      },
+      log: (level: 'info' | 'warn', message: string) => this.log[level](message),
+    };
+  }
+
+  private feedSinks(inst: Instance): void {
+    const changes = inst.rib.takeChanges();
+    for (const c of changes) {
+      const key = formatPrefix(c.prefix);
+      this.emit('best:change', {
+        instance: inst.config.name,
+        prefix: key,
+        best: c.best ? toStatus(inst.config.name, { ...c.best, best: true }) : null,
+      });
+      const sinks = this.components.sinks ?? [];
+      if (sinks.length === 0) continue;
+      const b = c.best;
+      if (!b || b.source.kind === 'local' || !b.attributes.nextHop) {
+        this.pendingSink.push({ op: 'remove', prefix: c.prefix });
+        continue;
+      }
+      let id = this.routeIds.get(key);
+      if (id === undefined) {
+        id = this.routeIds.size + 1;
+        this.routeIds.set(key, id);
+      }
+      this.pendingSink.push({
+        op: 'upsert',
+        route: {
+          prefix: c.prefix,
+          nextHops: [parseAddress(b.attributes.nextHop)],
+          routeId: id,
+          communities: b.attributes.communities.map(parseCommunityText),
+        },
+      });
+    }
+    if (this.pendingSink.length === 0) return;
+    const batch = this.pendingSink;
+    this.pendingSink = [];
+    for (const sink of this.components.sinks ?? []) {
+      this.sinkChain = this.sinkChain.then(() =>
+        sink.apply(batch).catch((err: unknown) => this.log.error(`datapath ${sink.name}: ${(err as Error).message}`)),
+      );
+    }
+  }
+
+  // ---- status ------------------------------------------------------------------------------
+
+  /** Every peer with state, uptime, negotiated timers and capabilities, per-family counts. */
+  peers(): PeerStatus[] {
+    const now = (this.components.clock ?? { now: () => performance.now() }).now();
+    const out: PeerStatus[] = [];
+    for (const inst of this.instances.values()) {
+      for (const p of inst.peers.values()) {
+        const n = p.session.state === 'Established' ? p.session.negotiated : undefined;
+        out.push({
+          instance: inst.config.name,
+          name: p.config.name ?? p.config.address,
+          peerAddress: p.config.address,
+          peerPort: p.config.port ?? 179,
+          peerASN: n?.peerAs ?? p.config.asn,
+          localASN: inst.config.asn,
+          sessionState: p.session.state,
+          uptimeSeconds: p.establishedAt !== undefined ? Math.floor((now - p.establishedAt) / 1000) : 0,
+          holdTime: n?.holdTime ?? p.config.holdTime ?? 90,
+          keepalive: n?.keepaliveTime ?? p.config.keepaliveTime ?? Math.floor((p.config.holdTime ?? 90) / 3),
+          capabilities: n ? capabilityNames(n) : [],
+          families: p.counts(),
+          lastError: p.lastError,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Every path in the Loc-RIBs of family `afi` (locally originated and accepted ones). */
+  routes(afi: 1 | 2, instance?: string): RouteStatus[] {
+    const out: RouteStatus[] = [];
+    for (const inst of this.instances.values()) {
+      if (instance !== undefined && inst.config.name !== instance) continue;
+      for (const p of inst.rib.paths()) if (afiOfPrefix(p.prefix) === afi) out.push(toStatus(inst.config.name, p));
+    }
+    return out;
+  }
+
+  /** Every path received from peers (Adj-RIB-In, accepted or not) of family `afi`. */
+  received(afi: 1 | 2, peer?: string): RouteStatus[] {
+    const out: RouteStatus[] = [];
+    for (const inst of this.instances.values())
+      for (const p of inst.peers.values()) {
+        if (peer !== undefined && p.config.address !== peer) continue;
+        for (const r of p.received())
+          if (afiOfPrefix(r.prefix) === afi) out.push(toStatus(inst.config.name, { ...r, best: inst.rib.best(r.prefix)?.source.address === p.config.address }));
+      }
+    return out;
+  }
+
+  /** What was sent to each peer (Adj-RIB-Out) in family `afi`. */
+  advertised(afi: 1 | 2, peer?: string): AdvertisedStatus[] {
+    const out: AdvertisedStatus[] = [];
+    for (const inst of this.instances.values())
+      for (const p of inst.peers.values()) {
+        if (peer !== undefined && p.config.address !== peer) continue;
+        out.push({
+          instance: inst.config.name,
+          name: p.config.name ?? p.config.address,
+          peerAddress: p.config.address,
+          routes: [...p.adjOut.values()]
+            .filter((e) => afiOfPrefix(e.prefix) === afi)
+            .map((e) => ({ prefix: formatPrefix(e.prefix), nextHop: e.attributes.nextHop ?? null, attributes: e.attributes })),
+        });
+      }
+    return out;
+  }
+
+  /** Why the best path of `prefix` won, per instance: every candidate with the step it lost at. */
+  explain(prefix: string | Prefix): ExplainedRoute[] {
+    const p = typeof prefix === 'string' ? parsePrefix(prefix) : prefix;
+    const out: ExplainedRoute[] = [];
+    for (const inst of this.instances.values())
+      for (const c of inst.rib.explain(p))
+        out.push({ ...toStatus(inst.config.name, c), ...(c.lostAt ? { lostAt: c.lostAt } : {}) });
+    return out;
+  }
+}
+
+/** Names of the negotiated capabilities, for status. */
+export function capabilityNames(n: NegotiatedSession): string[] {
+  const out = n.families.map((f) => `mp-${f.afi === 1 ? 'ipv4' : f.afi === 2 ? 'ipv6' : f.afi}-${f.safi === 1 ? 'unicast' : f.safi}`);
+  if (n.fourOctetAs) out.push('4-octet-as');
+  if (n.routeRefresh) out.push('route-refresh');
+  if (n.enhancedRouteRefresh) out.push('enhanced-route-refresh');
+  if (n.extendedMessage) out.push('extended-message');
+  if (n.peerGracefulRestart) out.push(`graceful-restart(${n.peerGracefulRestart.restartTime}s)`);
+  for (const [k, v] of n.addPath) if (v.send || v.receive) out.push(`add-path(${k})`);
+  return out;
+}

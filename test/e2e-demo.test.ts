@@ -1,0 +1,53 @@
+import { fileURLToPath } from 'node:url';
+import { runDemo } from '@bgp/speaker';
+import { describe, expect, it } from 'vitest';
+import { allocateLoopbackAddress, allocatePort } from './interop/harness/index.js';
+
+const CLUSTER = fileURLToPath(new URL('../examples/demo/cluster.yaml', import.meta.url));
+
+describe('the demo (npm start)', () => {
+  it('brings up both ToR sessions and prints the peers table and the routes with their communities', async () => {
+    const tor = allocateLoopbackAddress();
+    const rr = allocateLoopbackAddress();
+    const port = await allocatePort(tor);
+    const lines: string[] = [];
+    const started = Date.now();
+    const r = await runDemo({ file: CLUSTER, torAddress: tor, rrAddress: rr, port, out: (l) => lines.push(l) });
+    const text = lines.join('\n');
+    expect(r.reason).toBeUndefined();
+    expect(r.exitCode).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(text).toMatch(/Node\s+Local AS\s+Peer AS\s+Peer Address\s+Session State\s+Uptime\s+Family\s+Received\s+Advertised/);
+    expect(text).toMatch(new RegExp(`worker-1\\s+65001\\s+65100\\s+${tor.replaceAll('.', '\\.')}:${port}\\s+established\\s+\\S+\\s+ipv4/unicast\\s+0\\s+3`));
+    expect(text).toMatch(new RegExp(`worker-1\\s+65001\\s+65001\\s+${rr.replaceAll('.', '\\.')}:${port}\\s+established`));
+    // eBGP ToR: our AS prepended, no LOCAL_PREF, no-export + 65001:200 + the large community on LB IPs.
+    expect(r.received['tor-a']).toEqual([
+      { prefix: '203.0.113.0/32', nextHop: '127.0.0.1', attributes: { origin: 'IGP', asPath: [65001], nextHop: '127.0.0.1', communities: ['65001:200', '65535:65281'], largeCommunities: ['65001:1:1'] } },
+      { prefix: '203.0.113.1/32', nextHop: '127.0.0.1', attributes: { origin: 'IGP', asPath: [65001], nextHop: '127.0.0.1', communities: ['65001:200', '65535:65281'], largeCommunities: ['65001:1:1'] } },
+      { prefix: '10.244.1.0/24', nextHop: '127.0.0.1', attributes: { origin: 'IGP', asPath: [65001], nextHop: '127.0.0.1', communities: ['65001:100'], largeCommunities: [] } },
+    ]);
+    // iBGP route reflector: LOCAL_PREF 200 on the LB IPs, 100 on the pod CIDR, empty AS path.
+    expect(r.received.rr?.map((x) => [x.prefix, (x.attributes as { localPref?: number }).localPref])).toEqual([
+      ['203.0.113.0/32', 200],
+      ['203.0.113.1/32', 200],
+      ['10.244.1.0/24', 100],
+    ]);
+    expect(text).toContain('no-export');
+    expect(text).toContain('large 65001:1:1');
+    expect(text).toMatch(/Next: .*\n.*bgp-agent -f examples\/demo\/cluster\.yaml --node worker-1/);
+  });
+
+  it('fails with a clear reason when the ToR port is taken', async () => {
+    const tor = allocateLoopbackAddress();
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    const port = await allocatePort(tor);
+    await new Promise<void>((res) => blocker.listen(port, tor, () => res()));
+    const lines: string[] = [];
+    const r = await runDemo({ file: CLUSTER, torAddress: tor, rrAddress: allocateLoopbackAddress(), port, out: (l) => lines.push(l) });
+    blocker.close();
+    expect(r.exitCode).toBe(1);
+    expect(r.reason).toMatch(/cannot listen on .* port \d+: .*EADDRINUSE/);
+    expect(lines.join('\n')).toContain('demo failed: cannot listen');
+  });
+});
