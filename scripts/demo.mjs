@@ -26,5 +26,5 @@ timer.unref();
 const result =
   peer === 'ours'
     ? await speaker.runDemo({ file: here('../examples/demo/cluster.yaml') })
-    : await speaker.runDaemonDemo({ file: here('../examples/demo/cluster.yaml'), daemon: peer });
+    : await speaker.runDemo({ file: here('../examples/demo/cluster.yaml'), daemon: peer });
 process.exit(result.exitCode);

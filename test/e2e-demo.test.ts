@@ -22,15 +22,15 @@ describe('the demo (npm start)', () => {
     expect(text).toMatch(new RegExp(`worker-1\\s+65001\\s+65001\\s+${rr.replaceAll('.', '\\.')}:${port}\\s+established`));
     // eBGP ToR: our AS prepended, no LOCAL_PREF, no-export + 65001:200 + the large community on LB IPs.
     expect(r.received['tor-a']).toEqual([
+      { prefix: '10.244.1.0/24', nextHop: '127.0.0.1', attributes: { origin: 'IGP', asPath: [65001], nextHop: '127.0.0.1', communities: ['65001:100'], largeCommunities: [] } },
       { prefix: '203.0.113.0/32', nextHop: '127.0.0.1', attributes: { origin: 'IGP', asPath: [65001], nextHop: '127.0.0.1', communities: ['65001:200', '65535:65281'], largeCommunities: ['65001:1:1'] } },
       { prefix: '203.0.113.1/32', nextHop: '127.0.0.1', attributes: { origin: 'IGP', asPath: [65001], nextHop: '127.0.0.1', communities: ['65001:200', '65535:65281'], largeCommunities: ['65001:1:1'] } },
-      { prefix: '10.244.1.0/24', nextHop: '127.0.0.1', attributes: { origin: 'IGP', asPath: [65001], nextHop: '127.0.0.1', communities: ['65001:100'], largeCommunities: [] } },
     ]);
     // iBGP route reflector: LOCAL_PREF 200 on the LB IPs, 100 on the pod CIDR, empty AS path.
     expect(r.received.rr?.map((x) => [x.prefix, (x.attributes as { localPref?: number }).localPref])).toEqual([
+      ['10.244.1.0/24', 100],
       ['203.0.113.0/32', 200],
       ['203.0.113.1/32', 200],
-      ['10.244.1.0/24', 100],
     ]);
     expect(text).toContain('no-export');
     expect(text).toContain('large 65001:1:1');
@@ -47,7 +47,7 @@ describe('the demo (npm start)', () => {
     const r = await runDemo({ file: CLUSTER, torAddress: tor, rrAddress: allocateLoopbackAddress(), port, out: (l) => lines.push(l) });
     blocker.close();
     expect(r.exitCode).toBe(1);
-    expect(r.reason).toMatch(/cannot listen on .* port \d+: .*EADDRINUSE/);
-    expect(lines.join('\n')).toContain('demo failed: cannot listen');
+    expect(r.reason).toMatch(/cannot start the ToRs on .* port \d+: .*EADDRINUSE/);
+    expect(lines.join('\n')).toContain('demo failed: cannot start the ToRs');
   });
 });

@@ -8,6 +8,7 @@
  *
  * Run: npx tsx bench/ebpf/churn.ts
  */
+import { loadavg } from 'node:os';
 import type { DatapathChange, DatapathRoute } from '@bgp/rib';
 import { LpmRouteWriter } from '../../packages/ebpf/src/index.js';
 import { ipv4Table, median, percentile, requireBpf } from './common.js';
@@ -82,7 +83,8 @@ for (let run = 0; run < RUNS; run++) {
   );
 }
 console.log(
-  `ebpf churn over ${N} routes at ${RATE}/s for ${SECONDS} s, median of ${RUNS}: ` +
+  `ebpf churn over ${N} routes at ${RATE}/s for ${SECONDS} s, median of ${RUNS} ` +
+    `(load average ${loadavg()[0]!.toFixed(1)}): ` +
     `${median(rates).toFixed(0)} changes/s sustained; batch (${perTick}) p50 ${median(p50s).toFixed(1)} ms, ` +
     `p99 ${median(p99s).toFixed(1)} ms, max ${median(maxes).toFixed(1)} ms; flat out ${median(flatOut).toFixed(0)} changes/s`,
 );

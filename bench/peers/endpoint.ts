@@ -59,6 +59,8 @@ export class BgpEndpoint {
   bytesIn = 0;
   /** `performance.now()` when the handshake completed. */
   establishedAt = 0;
+  /** `performance.now()` of the first UPDATE received (0 before). */
+  firstUpdateAt = 0;
   /** `performance.now()` of the last UPDATE received. */
   lastUpdateAt = 0;
   /** Set when the connection failed or the peer sent a NOTIFICATION. */
@@ -108,15 +110,18 @@ export class BgpEndpoint {
         else resolve();
       };
     });
-    socket.connect({ host: options.host, port: options.port, localAddress: options.localAddress }, () => {
-      const open = createOpen({
-        asn: options.asn,
-        holdTime: options.holdTime ?? 180,
-        bgpIdentifier: options.bgpIdentifier,
-        capabilities: [multiprotocol(1, 1), fourOctetAs(options.asn)],
-      });
-      socket.write(encodeMessage(open, DEFAULT_CONTEXT));
-    });
+    socket.connect(
+      { host: options.host, port: options.port, localAddress: options.localAddress },
+      () => {
+        const open = createOpen({
+          asn: options.asn,
+          holdTime: options.holdTime ?? 180,
+          bgpIdentifier: options.bgpIdentifier,
+          capabilities: [multiprotocol(1, 1), fourOctetAs(options.asn)],
+        });
+        socket.write(encodeMessage(open, DEFAULT_CONTEXT));
+      },
+    );
     await ready;
     return ep;
   }
@@ -128,7 +133,10 @@ export class BgpEndpoint {
    * @param options - our AS and identifier (host/port/localAddress are only for messages)
    * @returns the endpoint and a promise of the completed handshake
    */
-  static accept(socket: Socket, options: EndpointOptions): { endpoint: BgpEndpoint; ready: Promise<void> } {
+  static accept(
+    socket: Socket,
+    options: EndpointOptions,
+  ): { endpoint: BgpEndpoint; ready: Promise<void> } {
     const ep = new BgpEndpoint(socket, options, true);
     const ready = new Promise<void>((resolve, reject) => {
       ep.onOpen = (e) => (e ? reject(e) : resolve());
@@ -158,6 +166,7 @@ export class BgpEndpoint {
     if (type === UPDATE) {
       this.updates++;
       this.lastUpdateAt = performance.now();
+      if (this.firstUpdateAt === 0) this.firstUpdateAt = this.lastUpdateAt;
       if (this.countPrefixes) walkUpdatePrefixes(m.subarray(19), AS4_CONTEXT, this.visitor);
       return;
     }
@@ -188,7 +197,10 @@ export class BgpEndpoint {
       const hold = Math.min(msg.holdTime, this.options.holdTime ?? 180);
       if (hold > 0) {
         const every = Math.max(1, Math.floor(hold / 3)) * 1000;
-        this.keepalive = setInterval(() => this.socket.write(encodeMessage(KEEPALIVE, DEFAULT_CONTEXT)), every);
+        this.keepalive = setInterval(
+          () => this.socket.write(encodeMessage(KEEPALIVE, DEFAULT_CONTEXT)),
+          every,
+        );
       }
     } else if (type === NOTIFICATION && msg.type === 'NOTIFICATION') {
       throw new Error(`NOTIFICATION ${msg.code}/${msg.subcode} from ${this.options.host}`);
@@ -241,7 +253,9 @@ export class BgpEndpoint {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.onProgress = undefined;
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what} (have ${this.announced})`));
+        reject(
+          new Error(`timed out after ${timeoutMs} ms waiting for ${what} (have ${this.announced})`),
+        );
       }, timeoutMs);
       const check = (): void => {
         if (done()) {

@@ -25,9 +25,8 @@ import {
 } from '@bgp/wire';
 import { writeRouteAttributes } from '../../packages/rib/src/attribute-codec.js';
 import { LOCAL_PEER, Rib } from '../../packages/rib/src/rib.js';
-import { routeAttributesFrom } from '../../packages/rib/src/wire-adapter.js';
-import { ingestUpdate } from '../../packages/rib/src/wire-adapter.js';
-import { syntheticTable, type SyntheticOptions, type Table } from './table.js';
+import { ingestUpdate, routeAttributesFrom } from '../../packages/rib/src/wire-adapter.js';
+import { type SyntheticOptions, syntheticTable, type Table } from './table.js';
 
 /** The parent's `init` message. */
 export interface OurInit {
@@ -40,7 +39,11 @@ export interface OurInit {
   /** Router id as u32. */
   readonly routerId: number;
   /** Feeders and sink. */
-  readonly neighbours: readonly { readonly address: string; readonly asn: number; readonly sink: boolean }[];
+  readonly neighbours: readonly {
+    readonly address: string;
+    readonly asn: number;
+    readonly sink: boolean;
+  }[];
   /** Synthetic table to originate (rebuilt here from the same seed). */
   readonly originate?: Omit<SyntheticOptions, 'nextHop'> & { readonly nextHop: readonly number[] };
 }
@@ -66,7 +69,8 @@ function originate(r: Rib, t: Table): Map<number, { attrs: PathAttribute[]; pref
     const attrs = t.sets[s]!;
     const nh = attrs.find((a) => a.typeCode === 3)!.value as Uint8Array;
     const set = r.intern(routeAttributesFrom(attrs, nh, { fourOctetAs: true, peerKind: 'local' }));
-    for (let i = t.setStart[s]!; i < t.setStart[s + 1]!; i++) r.announceIpv4(LOCAL_PEER, t.address[i]!, t.length[i]!, set);
+    for (let i = t.setStart[s]!; i < t.setStart[s + 1]!; i++)
+      r.announceIpv4(LOCAL_PEER, t.address[i]!, t.length[i]!, set);
   }
   // The Loc-RIB decides what is advertised: group its best paths by attribute set.
   r.flush();
@@ -96,7 +100,9 @@ async function advertise(
 ): Promise<void> {
   const ctx = s.negotiated?.sendContext ?? AS4_CONTEXT;
   for (const g of groups.values()) {
-    const room = 4096 - encodeMessage({ type: 'UPDATE', withdrawn: [], attributes: g.attrs, nlri: [] }, ctx).length;
+    const room =
+      4096 -
+      encodeMessage({ type: 'UPDATE', withdrawn: [], attributes: g.attrs, nlri: [] }, ctx).length;
     let i = 0;
     while (i < g.prefixes.length) {
       const nlri: { prefix: Prefix }[] = [];
@@ -122,7 +128,11 @@ function init(o: OurInit): void {
   const r = new Rib({ localAsn: o.asn, routerId: o.routerId });
   rib = r;
   let groups: Map<number, { attrs: PathAttribute[]; prefixes: Prefix[] }> | undefined;
-  if (o.originate) groups = originate(r, syntheticTable({ ...o.originate, nextHop: Uint8Array.from(o.originate.nextHop) }));
+  if (o.originate)
+    groups = originate(
+      r,
+      syntheticTable({ ...o.originate, nextHop: Uint8Array.from(o.originate.nextHop) }),
+    );
   const l = new Listener({ host: o.address, port: o.port });
   listener = l;
   let flushScheduled = false;
@@ -143,10 +153,15 @@ function init(o: OurInit): void {
     let peer = -1;
     s.on('established', ({ negotiated }) => {
       if (n.sink) {
-        if (groups) advertise(s, groups).catch((err) => send({ event: 'error', message: String(err) }));
+        if (groups)
+          advertise(s, groups).catch((err) => send({ event: 'error', message: String(err) }));
         return;
       }
-      peer = r.addPeer({ address: n.address, asn: n.asn, bgpIdentifier: negotiated.peerBgpIdentifier });
+      peer = r.addPeer({
+        address: n.address,
+        asn: n.asn,
+        bgpIdentifier: negotiated.peerBgpIdentifier,
+      });
     });
     s.on('update:received', ({ bytes }) => {
       if (peer < 0) return;

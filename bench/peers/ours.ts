@@ -52,7 +52,10 @@ export class OurReceiver implements Receiver {
     return pid;
   }
 
-  private request(m: Record<string, unknown>, timeoutMs = 600_000): Promise<Record<string, unknown>> {
+  private request(
+    m: Record<string, unknown>,
+    timeoutMs = 600_000,
+  ): Promise<Record<string, unknown>> {
     const child = this.child;
     if (!child?.connected) return Promise.reject(new Error('our receiver is gone'));
     const id = this.nextId++;
@@ -75,7 +78,11 @@ export class OurReceiver implements Receiver {
     this.port = await allocatePort(c.address);
     const execArgv = ['--import', 'tsx', '--max-old-space-size=8192'];
     if (c.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${c.cpuProfileDir}`);
-    const child = fork(SCRIPT, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
+    const child = fork(SCRIPT, [], {
+      execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      detached: true,
+    });
     this.child = child;
     live.add(child);
     const ready = new Promise<void>((resolve, reject) => {

@@ -25,7 +25,14 @@ import {
   measureIngest,
   RECEIVER_AS,
 } from './scenarios.js';
-import { encodeStream, mrtTable, type SyntheticOptions, syntheticTable, type Table, tableSize } from './table.js';
+import {
+  encodeStream,
+  mrtTable,
+  type SyntheticOptions,
+  syntheticTable,
+  type Table,
+  tableSize,
+} from './table.js';
 
 /** Options of {@link runPeersBench}. */
 export interface PeersOptions {
@@ -101,7 +108,14 @@ function medianOf(ms: readonly Measurement[]): Measurement {
     return xs.length > 0 ? median(xs) : undefined;
   };
   const out: Record<string, number> = { ms: pick('ms')! };
-  for (const k of ['rssBefore', 'rssAfter', 'peakRss', 'cpuSeconds', 'bytesPerRoute'] as const) {
+  for (const k of [
+    'firstUpdateMs',
+    'rssBefore',
+    'rssAfter',
+    'peakRss',
+    'cpuSeconds',
+    'bytesPerRoute',
+  ] as const) {
     const v = pick(k);
     if (v !== undefined) out[k] = v;
   }
@@ -133,7 +147,12 @@ export async function runPeersBench(o: PeersOptions): Promise<PeersResult> {
   });
   const rows: Row[] = [];
   const timeoutFor = (n: number): number => Math.max(120_000, n * 0.5); // 0.5 ms per prefix
-  const record = (scenario: Scenario, receiver: Row['receiver'], prefixes: number, runs: Measurement[]): void => {
+  const record = (
+    scenario: Scenario,
+    receiver: Row['receiver'],
+    prefixes: number,
+    runs: Measurement[],
+  ): void => {
     rows.push({ scenario, receiver, prefixes, runs, median: medianOf(runs) });
   };
 
@@ -146,7 +165,9 @@ export async function runPeersBench(o: PeersOptions): Promise<PeersResult> {
       : syntheticTable(synthetic(o.prefixes));
     const stream = encodeStream(table);
     feed = { stream, prefixes: tableSize(table) };
-    log(`table: ${feed.prefixes} prefixes, ${table.sets.length} attribute sets, ${stream.messages} UPDATEs, ${(stream.bytes / 1e6).toFixed(1)} MB`);
+    log(
+      `table: ${feed.prefixes} prefixes, ${table.sets.length} attribute sets, ${stream.messages} UPDATEs, ${(stream.bytes / 1e6).toFixed(1)} MB`,
+    );
   }
   let many: FeedSpec[] = [];
   if (o.scenarios.includes('many')) {
@@ -177,10 +198,16 @@ export async function runPeersBench(o: PeersOptions): Promise<PeersResult> {
       for (const kind of receivers) {
         let m: Measurement;
         if (scenario === 'ingest') {
-          const profile = kind === 'ours' && r === 0 && o.profileDir ? { cpuProfileDir: o.profileDir } : {};
-          m = await measureIngest(kind, [feed!], { timeoutMs: timeoutFor(feed!.prefixes), ...profile });
+          const profile =
+            kind === 'ours' && r === 0 && o.profileDir ? { cpuProfileDir: o.profileDir } : {};
+          m = await measureIngest(kind, [feed!], {
+            timeoutMs: timeoutFor(feed!.prefixes),
+            ...profile,
+          });
         } else if (scenario === 'advertise') {
-          m = await measureAdvertise(kind, advTable!, advOptions, { timeoutMs: timeoutFor(o.prefixes) });
+          m = await measureAdvertise(kind, advTable!, advOptions, {
+            timeoutMs: timeoutFor(o.prefixes),
+          });
         } else {
           m = await measureIngest(kind, many, { timeoutMs: timeoutFor(o.peers * o.perPeer) });
         }
@@ -188,7 +215,12 @@ export async function runPeersBench(o: PeersOptions): Promise<PeersResult> {
         log(`${scenario} run ${r + 1}/${o.runs} ${kind}: ${m.ms.toFixed(0)} ms`);
       }
     }
-    const prefixes = scenario === 'many' ? o.peers * o.perPeer : scenario === 'ingest' ? feed!.prefixes : o.prefixes;
+    const prefixes =
+      scenario === 'many'
+        ? o.peers * o.perPeer
+        : scenario === 'ingest'
+          ? feed!.prefixes
+          : o.prefixes;
     for (const [kind, runs] of results) record(scenario, kind, prefixes, runs);
   }
   const { log: _log, ...options } = o;
@@ -236,12 +268,22 @@ export function toMarkdown(r: PeersResult): string {
   ];
   if (r.skipped.length > 0) out.push(`Skipped: ${r.skipped.join('; ')}.`, '');
   for (const s of ALL_SCENARIOS) {
-    const rows = r.rows.filter((x) => x.scenario === s && (s === 'floor' || x.receiver !== 'feeder'));
+    const rows = r.rows.filter(
+      (x) => x.scenario === s && (s === 'floor' || x.receiver !== 'feeder'),
+    );
     const floor = r.rows.find((x) => x.scenario === s && x.receiver === 'feeder');
     if (rows.length === 0) continue;
-    out.push(`**${TITLES[s]}** (${rows[0]!.prefixes} prefixes${floor && s !== 'floor' ? `; feeder floor ${(floor.median.ms / 1000).toFixed(2)} s` : ''})`, '');
+    out.push(
+      `**${TITLES[s]}** (${rows[0]!.prefixes} prefixes${floor && s !== 'floor' ? `; feeder floor ${(floor.median.ms / 1000).toFixed(2)} s` : ''})`,
+      '',
+    );
     if (s === 'floor') {
-      out.push('| feeder | time (s) |', '|---|---:|', `| floor | ${(rows[0]!.median.ms / 1000).toFixed(2)} |`, '');
+      out.push(
+        '| feeder | time (s) |',
+        '|---|---:|',
+        `| floor | ${(rows[0]!.median.ms / 1000).toFixed(2)} |`,
+        '',
+      );
       continue;
     }
     const ours = rows.find((x) => x.receiver === 'ours')?.median;
@@ -249,8 +291,8 @@ export function toMarkdown(r: PeersResult): string {
     out.push(
       mem
         ? '| receiver | time (s) | ours ÷ this | CPU (s) | ours ÷ this | peak RSS (MiB) | RSS after (MiB) | bytes/route | ours ÷ this |'
-        : '| speaker | time (s) | ours ÷ this | CPU (s) | ours ÷ this |',
-      mem ? '|---|---:|---:|---:|---:|---:|---:|---:|---:|' : '|---|---:|---:|---:|---:|',
+        : '| speaker | time (s) | ours ÷ this | first UPDATE after (s) | CPU (s) | ours ÷ this |',
+      mem ? '|---|---:|---:|---:|---:|---:|---:|---:|---:|' : '|---|---:|---:|---:|---:|---:|',
     );
     for (const row of rows) {
       const x = row.median;
@@ -258,6 +300,7 @@ export function toMarkdown(r: PeersResult): string {
         row.receiver,
         (x.ms / 1000).toFixed(2),
         row.receiver === 'ours' ? '' : ratio(ours?.ms, x.ms),
+        ...(mem ? [] : [((x.firstUpdateMs ?? 0) / 1000).toFixed(2)]),
         x.cpuSeconds?.toFixed(2) ?? '',
         row.receiver === 'ours' ? '' : ratio(ours?.cpuSeconds, x.cpuSeconds),
       ];
@@ -311,7 +354,9 @@ export function recordInReadme(markdown: string): void {
  * @param argv - arguments after the script
  * @returns options and output flags
  */
-export function parseArgs(argv: readonly string[]): PeersOptions & { json: boolean; record: boolean } {
+export function parseArgs(
+  argv: readonly string[],
+): PeersOptions & { json: boolean; record: boolean } {
   const args = argv.filter((a) => a !== '--');
   const value = (name: string): string | undefined => {
     const i = args.indexOf(name);
@@ -320,14 +365,16 @@ export function parseArgs(argv: readonly string[]): PeersOptions & { json: boole
   const num = (name: string, def: number): number => {
     const v = value(name);
     const n = v === undefined ? def : Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} wants a positive integer, got ${v}`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new Error(`${name} wants a positive integer, got ${v}`);
     return n;
   };
   const list = <T extends string>(name: string, all: readonly T[]): T[] => {
     const v = value(name);
     if (v === undefined) return [...all];
     const xs = v.split(',') as T[];
-    for (const x of xs) if (!all.includes(x)) throw new Error(`${name}: unknown ${x} (have ${all.join(',')})`);
+    for (const x of xs)
+      if (!all.includes(x)) throw new Error(`${name}: unknown ${x} (have ${all.join(',')})`);
     return xs;
   };
   const quick = args.includes('--quick');

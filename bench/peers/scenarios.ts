@@ -32,6 +32,8 @@ export const SINK_AS = 65200;
 export interface Measurement {
   /** Milliseconds from the first UPDATE until the receiver held every prefix. */
   readonly ms: number;
+  /** Advertisement: milliseconds from the handshake until the first UPDATE (timers, batching). */
+  readonly firstUpdateMs?: number;
   /** RSS before the first UPDATE, bytes. */
   readonly rssBefore?: number;
   /** RSS after the load, bytes. */
@@ -54,7 +56,11 @@ export interface FeedSpec {
 
 let routerIds = 1;
 
-function makeReceiver(kind: ReceiverKind, config: ReceiverConfig, synthetic?: SyntheticOptions): Receiver {
+function makeReceiver(
+  kind: ReceiverKind,
+  config: ReceiverConfig,
+  synthetic?: SyntheticOptions,
+): Receiver {
   switch (kind) {
     case 'ours':
       return new OurReceiver(config, synthetic);
@@ -68,7 +74,12 @@ function makeReceiver(kind: ReceiverKind, config: ReceiverConfig, synthetic?: Sy
 }
 
 /** Polls `probe` every `intervalMs` until it returns true; throws after `timeoutMs`. */
-async function pollUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string, intervalMs = 100): Promise<void> {
+async function pollUntil(
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 100,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   let last: unknown;
   while (performance.now() < deadline) {
@@ -79,7 +90,9 @@ async function pollUntil(probe: () => Promise<boolean>, timeoutMs: number, what:
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${String(last)})` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${String(last)})` : ''}`,
+  );
 }
 
 /**
@@ -127,7 +140,9 @@ export async function measureFloor(feeds: readonly FeedSpec[]): Promise<Measurem
     const t0 = performance.now();
     const sent = Promise.all(endpoints.map((e, i) => e.send(feeds[i]!.stream.chunks)));
     await Promise.all(
-      accepted.map((a, i) => a.until(() => a.bytesIn >= feeds[i]!.stream.bytes, 600_000, `floor sink ${i}`)),
+      accepted.map((a, i) =>
+        a.until(() => a.bytesIn >= feeds[i]!.stream.bytes, 600_000, `floor sink ${i}`),
+      ),
     );
     await sent;
     void total;
@@ -153,7 +168,10 @@ export async function measureIngest(
   feeds: readonly FeedSpec[],
   options: { timeoutMs: number; cpuProfileDir?: string },
 ): Promise<Measurement> {
-  const feeders: Neighbour[] = feeds.map((_, i) => ({ address: allocateLoopbackAddress(), asn: FEEDER_AS + i }));
+  const feeders: Neighbour[] = feeds.map((_, i) => ({
+    address: allocateLoopbackAddress(),
+    asn: FEEDER_AS + i,
+  }));
   const id = routerIds++;
   const receiver = makeReceiver(kind, {
     address: allocateLoopbackAddress(),
@@ -254,9 +272,18 @@ export async function measureAdvertise(
       bgpIdentifier: 0x0c000001,
     });
     const e = ep;
-    await e.until(() => e.announced >= n, options.timeoutMs, `sink to receive ${n} prefixes from ${kind}`);
+    await e.until(
+      () => e.announced >= n,
+      options.timeoutMs,
+      `sink to receive ${n} prefixes from ${kind}`,
+    );
     const after = procStats(receiver.pid);
-    return { ms: e.lastUpdateAt - e.establishedAt, cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakRss: after.peakRss };
+    return {
+      ms: e.lastUpdateAt - e.establishedAt,
+      firstUpdateMs: e.firstUpdateAt - e.establishedAt,
+      cpuSeconds: after.cpuSeconds - before.cpuSeconds,
+      peakRss: after.peakRss,
+    };
   } finally {
     ep?.close();
     await receiver.stop();

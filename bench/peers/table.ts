@@ -14,6 +14,7 @@
 import {
   AS4_CONTEXT,
   type CodecContext,
+  decodeAttributeList,
   encodeMessage,
   endOfRib,
   makePrefix,
@@ -22,7 +23,6 @@ import {
   readMrtStream,
   type UpdateMessage,
 } from '@bgp/wire';
-import { decodeAttributeList } from '@bgp/wire';
 
 /** A table: parallel arrays, one entry per prefix, ordered by attribute set. */
 export interface Table {
@@ -76,7 +76,10 @@ const LENGTH_MIX: ReadonlyArray<readonly [number, number]> = [
 ];
 
 // Unicast space only (1/8-126/8, 128/8-223/8): daemons drop martians, which would skew counts.
-const BLOCKS = [...Array.from({ length: 126 }, (_, i) => i + 1), ...Array.from({ length: 96 }, (_, i) => i + 128)];
+const BLOCKS = [
+  ...Array.from({ length: 126 }, (_, i) => i + 1),
+  ...Array.from({ length: 96 }, (_, i) => i + 128),
+];
 
 /** The `index`-th /length block of unicast space, or undefined when the space is exhausted. */
 function blockAddress(length: number, index: number): number | undefined {
@@ -178,7 +181,10 @@ export function syntheticTable(o: SyntheticOptions): Table {
 /** The prefix object of entry i (allocates; not for hot paths). */
 export function prefixAt(t: Table, i: number): Prefix {
   const a = t.address[i]!;
-  return makePrefix(Uint8Array.of(a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255), t.length[i]!);
+  return makePrefix(
+    Uint8Array.of(a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255),
+    t.length[i]!,
+  );
 }
 
 /** Dotted text of entry i. */
@@ -209,7 +215,8 @@ export async function mrtTable(
     const e = rec.entries[0];
     if (!e) continue;
     const p = rec.prefix;
-    const a = ((p.address[0]! << 24) | (p.address[1]! << 16) | (p.address[2]! << 8) | p.address[3]!) >>> 0;
+    const a =
+      ((p.address[0]! << 24) | (p.address[1]! << 16) | (p.address[2]! << 8) | p.address[3]!) >>> 0;
     const first = a >>> 24;
     if (first === 0 || first === 127 || first >= 224) continue;
     const key = a * 33 + p.length;
@@ -221,11 +228,16 @@ export async function mrtTable(
       if (attr.raw) continue;
       if (attr.typeCode === 2) {
         const asns = attr.value.flatMap((s) => [...s.asns]).filter((x) => x !== o.peerAs);
-        kept.push({ typeCode: 2, flags: 0x40, value: [{ type: 2, asns: [o.peerAs, ...asns.slice(0, 20)] }] });
+        kept.push({
+          typeCode: 2,
+          flags: 0x40,
+          value: [{ type: 2, asns: [o.peerAs, ...asns.slice(0, 20)] }],
+        });
       } else if (attr.typeCode === 1 || attr.typeCode === 4 || attr.typeCode === 8) kept.push(attr);
     }
     if (!kept.some((x) => x.typeCode === 1)) kept.unshift({ typeCode: 1, flags: 0x40, value: 0 });
-    if (!kept.some((x) => x.typeCode === 2)) kept.push({ typeCode: 2, flags: 0x40, value: [{ type: 2, asns: [o.peerAs] }] });
+    if (!kept.some((x) => x.typeCode === 2))
+      kept.push({ typeCode: 2, flags: 0x40, value: [{ type: 2, asns: [o.peerAs] }] });
     kept.push({ typeCode: 3, flags: 0x40, value: o.nextHop });
     kept.sort((x, y) => x.typeCode - y.typeCode);
     const k = JSON.stringify(kept, (_, v) => (v instanceof Uint8Array ? [...v] : v));

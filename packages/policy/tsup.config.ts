@@ -12,4 +12,7 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   splitting: false,
+  // Resolved at run time from the workspace: bundling @bgp/wire would inline its CommonJS
+  // dependencies (unbzip2-stream), which cannot be required from an ES module bundle.
+  external: ['@bgp/wire'],
 });

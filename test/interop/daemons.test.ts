@@ -149,8 +149,8 @@ describe.skipIf(daemonMissing('bird') !== undefined || daemonMissing('frr') !== 
         { kind: 'frr', holdTime: 30 },
         { password: 'interop-md5', bPassword: 'other-md5' },
       );
-      // Both sides retry every 2 s: 7 s covers several attempts from each side.
-      const until = Date.now() + 7000;
+      // Both sides retry every 2 s: 5 s covers at least two attempts from each side.
+      const until = Date.now() + 5000;
       while (Date.now() < until) {
         const [a, b] = await Promise.all([da.peer(addrB), db.peer(addrA)]);
         expect(a?.state).not.toBe('Established');

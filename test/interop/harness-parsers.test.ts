@@ -74,8 +74,16 @@ describe('harness parsers', () => {
       'BGP: [HZN6M] %NOTIFICATION: sent to neighbor 127.0.0.9 6/5 (Cease/Connection Rejected) 0 bytes',
       'BGP: [H7QV4] %NOTIFICATION: received from neighbor 127.0.0.1 6/2 (Cease/Administrative Shutdown) "bye"',
     ].join('\n');
-    expect(lastLoggedNotification(log, '127.0.0.1')).toEqual({ direction: 'received', code: 6, subcode: 2 });
-    expect(lastLoggedNotification(log, '127.0.0.9')).toEqual({ direction: 'sent', code: 6, subcode: 5 });
+    expect(lastLoggedNotification(log, '127.0.0.1')).toEqual({
+      direction: 'received',
+      code: 6,
+      subcode: 2,
+    });
+    expect(lastLoggedNotification(log, '127.0.0.9')).toEqual({
+      direction: 'sent',
+      code: 6,
+      subcode: 5,
+    });
     expect(lastLoggedNotification(log, '127.0.0.2')).toBeUndefined();
   });
 

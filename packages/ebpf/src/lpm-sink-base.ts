@@ -264,15 +264,28 @@ export abstract class LpmSinkBase implements DatapathSink {
         for (const p of removes) removed.push(p);
       }
       if (upserts.length > 0) {
-        const order = addressOrder(upserts.map((r) => r.prefix));
-        const keys = new Uint8Array(upserts.length * ks);
-        const values = new Uint8Array(upserts.length * this.valueSize);
-        for (let i = 0; i < upserts.length; i++) {
-          const r = upserts[order[i]!]!;
+        const n = upserts.length;
+        const vs = this.valueSize;
+        // Encode in arrival order (the route objects are read in the order they were built,
+        // which is what caches like), then move the flat entries into address order.
+        const keys = new Uint8Array(n * ks);
+        const values = new Uint8Array(n * vs);
+        for (let i = 0; i < n; i++) {
+          const r = upserts[i]!;
           writeLpmKey(keys, i * ks, r.prefix);
-          this.encodeInto(r, values, i * this.valueSize);
+          this.encodeInto(r, values, i * vs);
         }
-        await map.updateBatch(keys, values);
+        const order = addressOrder(upserts.map((r) => r.prefix));
+        const sortedKeys = new Uint8Array(n * ks);
+        const sortedValues = new Uint8Array(n * vs);
+        for (let i = 0; i < n; i++) {
+          // Byte loops: a subarray per entry would allocate two million views.
+          const fk = order[i]! * ks;
+          const fv = order[i]! * vs;
+          for (let b = 0; b < ks; b++) sortedKeys[i * ks + b] = keys[fk + b]!;
+          for (let b = 0; b < vs; b++) sortedValues[i * vs + b] = values[fv + b]!;
+        }
+        await map.updateBatch(sortedKeys, sortedValues);
       }
     }
     if (removed.length > 0) await this.onRemoved(removed);

@@ -84,7 +84,7 @@ export interface StopEvent {
  * A valid OPEN (event 19) or a valid OPEN while the DelayOpenTimer runs (event 20), with the
  * hold and keepalive times negotiated from it (RFC 4271 §4.2: the smaller hold time; 0 = none).
  */
-export interface OpenEvent {
+export interface OpenReceivedEvent {
   /** Event name. */
   readonly type: 'BGPOpen' | 'BGPOpen_with_DelayOpenTimer_running';
   /** Negotiated hold time in seconds; 0 disables the hold and keepalive timers. */
@@ -94,7 +94,7 @@ export interface OpenEvent {
 }
 
 /** A received message that failed its checks (events 21, 22, 28 and the ROUTE-REFRESH error). */
-export interface ErrorEvent {
+export interface MessageErrorEvent {
   /** Event name. */
   readonly type: 'BGPHeaderErr' | 'BGPOpenMsgErr' | 'UpdateMsgErr' | 'RouteRefreshMsgErr';
   /** The NOTIFICATION that reports the error (from `BgpError.toNotification()`). */
@@ -102,7 +102,7 @@ export interface ErrorEvent {
 }
 
 /** Any input of the state machine. */
-export type FsmEvent = SimpleEvent | StopEvent | OpenEvent | ErrorEvent;
+export type FsmEvent = SimpleEvent | StopEvent | OpenReceivedEvent | MessageErrorEvent;
 
 /** The name of any event. */
 export type FsmEventType = FsmEvent['type'];

@@ -252,8 +252,10 @@ export class Session extends EventEmitter<SessionEvents> {
   /**
    * Sends an UPDATE in Established.
    *
-   * @returns false when the caller should wait for `drain` before sending more (or when the
-   *   session is not Established, or the queue overflowed and the session is ending)
+   * @returns false when the caller should wait for `drain` before sending more (the UPDATE is
+   *   queued), or when it was not sent: the session is not Established, or the queue overflowed
+   *   and the session is ending with Cease 6/8
+   * @throws `MessageHeaderError` 1/2 when the encoded UPDATE exceeds the negotiated maximum length
    */
   sendUpdate(update: UpdateMessage): boolean {
     const c = this.primary;
@@ -334,6 +336,8 @@ export class Session extends EventEmitter<SessionEvents> {
         cease(CeaseSubcode.MAXIMUM_NUMBER_OF_PREFIXES_REACHED, data),
       ),
     });
+    // AllowAutomaticStop false: the machine ignored the stop, so no restart delay is pending.
+    if (this.primary.attributes.state === 'Established') this.restartOverride = undefined;
   }
 
   // ---- state machine plumbing ------------------------------------------------------------
@@ -603,6 +607,8 @@ export class Session extends EventEmitter<SessionEvents> {
           this.dispatch(c, { type: 'OpenCollisionDump' });
           return;
         }
+        // The survivor represents the session from now on; the loser goes quietly.
+        if (other === this.primary) this.promote(c);
         this.dispatch(other, { type: 'OpenCollisionDump' });
       }
     }
@@ -691,35 +697,46 @@ export class Session extends EventEmitter<SessionEvents> {
 
   private stateChanged(c: Connection, from: SessionAttributes['state'], event: FsmEventType): void {
     const to = c.attributes.state;
-    if (c === this.primary) this.emit('state:change', { from, to, event, direction: c.direction });
+    // The primary connection failing while a second one is alive hands the session over to
+    // that one: the session itself does not go to Idle.
+    const handover =
+      to === 'Idle' &&
+      c === this.primary &&
+      this.secondary !== undefined &&
+      this.secondary.attributes.state !== 'Idle';
+    if (c === this.primary && !handover)
+      this.emit('state:change', { from, to, event, direction: c.direction });
     if (from === 'Established') this.sessionDown(c, event);
     if (to === 'Established') {
       const other = c === this.primary ? this.secondary : this.primary;
-      if (other) this.discard(other);
+      // Promote first, so that dropping the other connection is not reported as the session
+      // going down.
       if (c !== this.primary) this.promote(c);
+      this.secondary = other;
+      if (other) this.discard(other);
       this.secondary = undefined;
       this.established(c);
     } else if (to === 'Idle') {
       if (c === this.secondary) {
         this.secondary = undefined;
-      } else if (
-        c === this.primary &&
-        this.secondary &&
-        this.secondary.attributes.state !== 'Idle'
-      ) {
+      } else if (handover && this.secondary) {
         c.timers.stopAll();
-        this.promote(this.secondary);
+        this.promote(this.secondary, from);
         this.secondary = undefined;
       }
     }
   }
 
-  private promote(c: Connection): void {
+  private promote(
+    c: Connection,
+    from: SessionAttributes['state'] = this.primary.attributes.state,
+  ): void {
     const old = this.primary;
     this.primary = c;
-    if (old.attributes.state !== c.attributes.state) {
+    this.secondary = old;
+    if (from !== c.attributes.state) {
       this.emit('state:change', {
-        from: old.attributes.state,
+        from,
         to: c.attributes.state,
         event: 'OpenCollisionDump',
         direction: c.direction,

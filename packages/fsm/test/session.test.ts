@@ -216,6 +216,9 @@ describe('connection collision (RFC 4271 §6.8)', () => {
     const est: string[] = [];
     left.on('established', (e) => est.push(`left ${e.direction}`));
     right.on('established', (e) => est.push(`right ${e.direction}`));
+    const seen: string[] = [];
+    left.on('state:change', (e) => seen.push(`left ${e.to}`));
+    right.on('state:change', (e) => seen.push(`right ${e.to}`));
     left.start();
     right.start();
     await until(() => held.length === 2, 'both connects');
@@ -223,6 +226,12 @@ describe('connection collision (RFC 4271 §6.8)', () => {
     for (const h of held) h();
     await until(() => left.state === 'Established' && right.state === 'Established', 'Established');
     await settle();
+    // Resolving the collision is invisible in the session state: it never falls to Idle.
+    expect(seen.filter((x) => x.endsWith('Idle'))).toEqual([]);
+    expect(seen.filter((x) => x.endsWith('Established')).sort()).toEqual([
+      'left Established',
+      'right Established',
+    ]);
     return { left, right, dumps, est };
   }
 
@@ -441,5 +450,80 @@ describe('errors that end one session only', () => {
     peer.send(encodeMessage(endOfRib(Afi.IPV4, Safi.UNICAST), AS4_CONTEXT));
     await until(() => eors.length === 1);
     session.destroy();
+  });
+});
+
+describe('more session behaviour', () => {
+  it('property: the peer byte stream may be cut anywhere (session framing is chunking-independent)', async () => {
+    const fc = (await import('fast-check')).default;
+    const open = (() => {
+      const [a] = createMemoryTransportPair();
+      const raw = new RawPeer(a);
+      const sent: Uint8Array[] = [];
+      raw.send = (b) => sent.push(b);
+      raw.sendOpen({ localAs: 65001, peerAs: 0, bgpIdentifier: 0x01010101 });
+      raw.sendKeepalive();
+      const eor = encodeMessage(endOfRib(Afi.IPV4, Safi.UNICAST), AS4_CONTEXT);
+      return Uint8Array.from([...sent.flatMap((b) => [...b]), ...eor]);
+    })();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.integer({ min: 1, max: open.length - 1 }), { maxLength: 12 }),
+        async (cuts) => {
+          const s = new Session(RIGHT, { clock: new ManualClock() });
+          s.start();
+          const [a, b] = createMemoryTransportPair();
+          const raw = new RawPeer(a);
+          s.accept(b);
+          let eor = 0;
+          s.on('eor:received', () => eor++);
+          const points = [0, ...[...cuts].sort((x, y) => x - y), open.length];
+          for (let i = 0; i + 1 < points.length; i++)
+            raw.send(open.subarray(points[i]!, points[i + 1]!));
+          await until(() => eor === 1, 'End-of-RIB');
+          expect(s.state).toBe('Established');
+          s.destroy();
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('hold time 0: no KEEPALIVEs, no hold timer, the session stays up indefinitely', async () => {
+    const p = memoryPair({ holdTime: 0 }, { holdTime: 90 });
+    await bringUp(p);
+    expect(p.right.negotiated).toMatchObject({ holdTime: 0, keepaliveTime: 0 });
+    expect(p.right.isTimerRunning('HoldTimer')).toBe(false);
+    expect(p.right.isTimerRunning('KeepaliveTimer')).toBe(false);
+    p.clock.advance(24 * 3600 * 1000);
+    await settle();
+    expect([p.left.state, p.right.state]).toEqual(['Established', 'Established']);
+    p.left.destroy();
+    p.right.destroy();
+  });
+
+  it('our own hold time of 1 or 2 is refused at construction', () => {
+    expect(() => new Session({ ...RIGHT, holdTime: 2 })).toThrow(RangeError);
+  });
+
+  it('damping back-off resets after the session has been up for dampingResetTime', async () => {
+    const p = memoryPair({ dampingResetTime: 60, holdTime: 30 }, { holdTime: 30 });
+    await bringUp(p);
+    // Two failures grow the left side's back-off.
+    for (let i = 0; i < 2; i++) {
+      p.transports.at(-1)!.abort();
+      await settle();
+      p.clock.advance(p.left.attributes.idleHoldTime === 10 ? 5000 : 10_000);
+      await until(() => p.left.state === 'Established' && p.right.state === 'Established');
+    }
+    expect(p.left.attributes.idleHoldTime).toBe(20);
+    for (let i = 0; i < 6; i++) {
+      p.clock.advance(10_000);
+      await settle(5);
+    }
+    expect(p.left.state).toBe('Established');
+    expect(p.left.attributes.idleHoldTime).toBe(5);
+    p.left.destroy();
+    p.right.destroy();
   });
 });

@@ -4,9 +4,9 @@
  * A node matched by exactly one policy gets its virtual routers; matched by several it gets none.
  * Router ID and listening port come from the Node annotation
  * `cilium.io/bgp-virtual-router.<localASN>: "router-id=A.B.C.D,local-port=N"`, else the node's
- * IPv4. `advertisedPathAttributes` apply per selector type; when several entries match one
- * route the first in spec order wins (each becomes its own GoBGP export statement, and the first
- * accepting statement ends evaluation: the behaviour v2 fixed with merging).
+ * IPv4. Each `advertisedPathAttributes` entry is an export policy that matches prefixes and
+ * lets evaluation continue, so every matching entry adds its communities (bgpv1
+ * `route_policy.go`, `pathAttributesToPolicy`).
  *
  * @module
  */
@@ -17,7 +17,7 @@ import type { Cluster } from './cluster.js';
 import type { Warning } from './diagnostics.js';
 import { type NodeView, nodeIPv4 } from './node-view.js';
 import type { RenderedInstance, RenderedPeer } from './output.js';
-import { NO_ATTRIBUTES, type PathAttributes } from './resources/common.js';
+import { NO_ATTRIBUTES } from './resources/common.js';
 import type {
   AdvertisedPathAttributes,
   BgpPeeringPolicy,
@@ -43,14 +43,6 @@ export function policiesSelecting(cluster: Cluster, view: NodeView): BgpPeeringP
   return cluster.peeringPolicies
     .filter((p) => selects(p.nodeSelector, view.labels, 'all'))
     .sort((a, b) => a.meta.name.localeCompare(b.meta.name));
-}
-
-function firstAttrs(
-  list: readonly AdvertisedPathAttributes[],
-  type: AdvertisedPathAttributes['selectorType'],
-  match: (a: AdvertisedPathAttributes) => boolean,
-): PathAttributes {
-  return list.find((a) => a.selectorType === type && match(a))?.attributes ?? NO_ATTRIBUTES;
 }
 
 function parseAnnotation(text: string | undefined): { routerID?: string; localPort?: number } {

@@ -364,6 +364,31 @@ describe('guide: production PeerConfig, MetalLB objects, Helm values, ServiceMon
     expect(c.peerConfigs[0]!.spec.families.map((f) => f.afi)).toEqual(['ipv4']);
   });
 
+  it('gives a peer using production-peer-config its graceful restart, multihop 1 and IPv4 family', () => {
+    const c = loadCluster([
+      ...fixtures(
+        'cluster-rack01.yaml',
+        'guide-production-peer-config.yaml',
+        'guide-advertisement.yaml',
+      ),
+      {
+        name: 'cc',
+        text: fixtures('guide-cluster-config.yaml')[0]!.text.replaceAll(
+          'datacenter-peer-config',
+          'production-peer-config',
+        ),
+      },
+    ]);
+    const p = renderNode(c, 'worker-01').instances[0]!.peers[0]!;
+    expect(p).toMatchObject({
+      ebgpMultihop: 1,
+      gracefulRestart: { enabled: true, restartTimeSeconds: 120 },
+      timers: { holdTimeSeconds: 90, keepAliveTimeSeconds: 30, connectRetryTimeSeconds: 120 },
+    });
+    expect(p.families.map((f) => f.afi)).toEqual(['ipv4']);
+    expect(p.families[0]!.routes.at(-1)!.prefix).toBe('10.244.1.0/24');
+  });
+
   it('keeps MetalLB objects for migration and accepts the equivalent Cilium pool', () => {
     const c = fixtureCluster('guide-metallb.yaml', 'guide-cilium-pool-equivalent.yaml');
     expect(c.metallb.map((o) => o.kind)).toEqual(['IPAddressPool', 'BGPPeer']);

@@ -87,6 +87,14 @@ export class KeyTable {
     return true;
   }
 
+  // Plain loops rather than TypedArray.set/subarray: for 2 to 6 words the builtin call (and the
+  // view object subarray allocates) costs more than the copy.
+  private storeKey(slot: number): void {
+    const w = this.width;
+    const base = slot * w;
+    for (let i = 0; i < w; i++) this.keys[base + i] = this.scratch[i]!;
+  }
+
   /** The slot holding the scratch key, or -1. */
   find(): number {
     let slot = this.home(this.scratch, 0);
@@ -117,7 +125,7 @@ export class KeyTable {
     for (;;) {
       const v = values[slot]!;
       if (v === EMPTY) {
-        this.keys.set(this.scratch, slot * this.width);
+        this.storeKey(slot);
         values[slot] = value;
         this.size++;
         return EMPTY;
@@ -142,7 +150,7 @@ export class KeyTable {
     const cap = this.capacity;
     for (;;) {
       if (values[slot] === EMPTY) {
-        this.keys.set(this.scratch, slot * this.width);
+        this.storeKey(slot);
         values[slot] = 0;
         this.size++;
         this.inserted = true;
@@ -180,7 +188,7 @@ export class KeyTable {
       // The entry at j may fill the hole unless its home lies cyclically in (hole, j].
       const stays = hole <= j ? hole < h && h <= j : hole < h || h <= j;
       if (stays) continue;
-      keys.copyWithin(hole * w, j * w, j * w + w);
+      for (let i = 0; i < w; i++) keys[hole * w + i] = keys[j * w + i]!;
       values[hole] = values[j]!;
       if (this.tags) this.tags[hole] = this.tags[j]!;
       hole = j;
@@ -242,7 +250,7 @@ export class KeyTable {
       if (v === EMPTY) continue;
       let slot = this.home(oldKeys, s * w);
       while (this.values[slot] !== EMPTY) slot = slot + 1 === cap ? 0 : slot + 1;
-      this.keys.set(oldKeys.subarray(s * w, s * w + w), slot * w);
+      for (let i = 0; i < w; i++) this.keys[slot * w + i] = oldKeys[s * w + i]!;
       this.values[slot] = v;
       if (oldTags) this.tags![slot] = oldTags[s]!;
     }

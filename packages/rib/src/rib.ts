@@ -317,7 +317,8 @@ export class Rib {
 
   private destKey(f: number): KeyTable {
     const dest = this.families[f]!.dest;
-    dest.scratch.set(this.words.subarray(0, dest.width));
+    const s = dest.scratch;
+    for (let i = 0; i < dest.width; i++) s[i] = this.words[i]!;
     return dest;
   }
 
@@ -425,7 +426,8 @@ export class Rib {
   /**
    * Lists the prefix in Loc-RIB slot `ds` (key in `this.words`) as changed, once per batch: the
    * slot's tag says it is listed already. A prefix removed and added again within a batch may be
-   * listed twice; flush skips the second listing (its tag is clear by then).
+   * listed twice; flush skips the second listing while the prefix exists (its tag is clear by
+   * then), and otherwise reports the removal twice, which consumers treat as idempotent.
    */
   private markDirtySlot(f: number, ds: number): void {
     const fam = this.families[f]!;
@@ -545,7 +547,7 @@ export class Rib {
     for (let i = 0; i < victims.length; i++) adj.keyAt(victims[i]!, keys, i * adj.width);
     for (let i = 0; i < victims.length; i++) {
       for (let w = 0; w < width; w++) this.words[w] = keys[i * adj.width + w]!;
-      adj.scratch.set(keys.subarray(i * adj.width, (i + 1) * adj.width));
+      for (let w = 0; w < adj.width; w++) adj.scratch[w] = keys[i * adj.width + w]!;
       const n = adj.remove();
       if (n >= 0) this.unlink(f, n);
     }
@@ -578,7 +580,11 @@ export class Rib {
     return this.families[0].dirtyCount + this.families[1].dirtyCount;
   }
 
-  /** Returns the prefixes changed since the last flush, with their best paths, and notifies subscribers. */
+  /**
+   * Returns the prefixes changed since the last flush, with their best paths, and notifies
+   * subscribers. Each prefix appears once, except that one removed, added and removed again within
+   * the batch may be reported removed twice.
+   */
   flush(): LocRibChange[] {
     const changes: LocRibChange[] = [];
     for (const f of [0, 1]) {
@@ -592,7 +598,6 @@ export class Rib {
       // One buffer for the addresses of the whole batch: a subarray per prefix is far cheaper
       // than a Uint8Array with its own backing store.
       const addresses = new Uint8Array(n * bytes);
-      let removed: Set<string> | undefined;
       for (let k = 0; k < n; k++) {
         const at = k * w;
         for (let i = 0; i < w; i++) dest.scratch[i] = fam.dirty[at + i]!;
@@ -600,11 +605,6 @@ export class Rib {
         if (slot >= 0) {
           if (tags[slot] === 0) continue; // listed twice in this batch
           tags[slot] = 0;
-        } else {
-          const key = fam.dirty.subarray(at, at + w).join(',');
-          removed ??= new Set();
-          if (removed.has(key)) continue;
-          removed.add(key);
         }
         const address = addresses.subarray(k * bytes, (k + 1) * bytes);
         for (let i = 0; i < w - 1; i++) {

@@ -70,6 +70,20 @@ function toStatus(instance: string, p: RibPath & { best?: boolean }): RouteStatu
   };
 }
 
+/** Orders prefixes by address, then length (what tables print). */
+function byPrefix(a: Prefix, b: Prefix): number {
+  for (let i = 0; i < Math.min(a.address.length, b.address.length); i++)
+    if (a.address[i] !== b.address[i]) return a.address[i]! - b.address[i]!;
+  return a.address.length - b.address.length || a.length - b.length;
+}
+
+function sortedByPrefix<T extends { readonly prefix: string }>(list: T[]): T[] {
+  return list
+    .map((x) => ({ x, p: parsePrefix(x.prefix) }))
+    .sort((a, b) => byPrefix(a.p, b.p))
+    .map((e) => e.x);
+}
+
 function mapped(ipv4: string): string {
   return `::ffff:${ipv4}`;
 }
@@ -481,7 +495,8 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       if (instance !== undefined && inst.config.name !== instance) continue;
       for (const p of inst.rib.paths()) if (afiOfPrefix(p.prefix) === afi) out.push(toStatus(inst.config.name, p));
     }
-    return out;
+    // Stable sort: paths of one prefix keep their best-first order.
+    return sortedByPrefix(out);
   }
 
   /** Every path received from peers (Adj-RIB-In, accepted or not) of family `afi`. */
@@ -493,7 +508,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
         for (const r of p.received())
           if (afiOfPrefix(r.prefix) === afi) out.push(toStatus(inst.config.name, { ...r, best: inst.rib.best(r.prefix)?.source.address === p.config.address }));
       }
-    return out;
+    return sortedByPrefix(out);
   }
 
   /** What was sent to each peer (Adj-RIB-Out) in family `afi`. */
@@ -506,9 +521,11 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
           instance: inst.config.name,
           name: p.config.name ?? p.config.address,
           peerAddress: p.config.address,
-          routes: [...p.adjOut.values()]
-            .filter((e) => afiOfPrefix(e.prefix) === afi)
-            .map((e) => ({ prefix: formatPrefix(e.prefix), nextHop: e.attributes.nextHop ?? null, attributes: e.attributes })),
+          routes: sortedByPrefix(
+            [...p.adjOut.values()]
+              .filter((e) => afiOfPrefix(e.prefix) === afi)
+              .map((e) => ({ prefix: formatPrefix(e.prefix), nextHop: e.attributes.nextHop ?? null, attributes: e.attributes })),
+          ),
         });
       }
     return out;

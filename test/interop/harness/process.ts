@@ -1,9 +1,12 @@
 /**
  * Child processes for the interop harness: daemons run in their own process group (so that
  * stopping one also stops whatever it forked, such as ExaBGP's API helpers), their output goes
- * to a log file in the daemon's temp directory, and every group still alive when the test
- * process exits is killed synchronously from an `exit` hook, so a crashed or timed-out test
- * never leaves a daemon listening on loopback.
+ * to a log file in the daemon's temp directory, and nothing outlives the test process:
+ *
+ * - every group still alive at `exit` (or on SIGTERM/SIGINT/SIGHUP) is SIGKILLed synchronously;
+ * - because a test runner may SIGKILL its worker, where no hook runs, each daemon is started by
+ *   a small `sh` watchdog (the group leader) that kills its whole group as soon as the test
+ *   process is gone.
  *
  * @module
  */
@@ -13,25 +16,49 @@ import { openSync } from 'node:fs';
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
 
+function killAll(): void {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pgid of liveGroups) {
-      try {
-        process.kill(-pgid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
+  process.on('exit', killAll);
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    // Only where nobody else handles the signal, and re-raised, so its default action (exit)
+    // is kept.
+    if (process.listenerCount(signal) > 0) continue;
+    process.once(signal, () => {
+      killAll();
+      process.kill(process.pid, signal);
+    });
+  }
 }
+
+/**
+ * The watchdog: runs the daemon in the background, forwards SIGTERM, and when either the test
+ * process ($1) or the daemon is gone, SIGKILLs the whole group (itself included).
+ */
+const WATCHDOG = [
+  'parent=$1; shift',
+  '"$@" &',
+  'child=$!',
+  "trap 'kill -TERM $child 2>/dev/null' TERM INT",
+  'while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 0.3; done',
+  'kill -KILL 0',
+].join('\n');
 
 /** A running daemon process (the leader of its own process group). */
 export interface DaemonProcess {
-  /** The child's pid, which is also its process group id. */
+  /** The pid of the watchdog that leads the daemon's process group (the process group id). */
   readonly pid: number;
-  /** Resolves with the exit code (or signal name) once the process has exited. */
+  /** Resolves once the daemon (and so its watchdog) has exited. */
   readonly exited: Promise<number | string>;
   /** Whether the process has exited. */
   hasExited(): boolean;
@@ -58,12 +85,16 @@ export function spawnDaemon(
 ): DaemonProcess {
   installExitHook();
   const out = openSync(options.logFile, 'a');
-  const child: ChildProcess = spawn(command, args, {
-    detached: true,
-    stdio: ['ignore', out, out],
-    env: options.env ?? process.env,
-    cwd: options.cwd,
-  });
+  const child: ChildProcess = spawn(
+    '/bin/sh',
+    ['-c', WATCHDOG, 'watchdog', String(process.pid), command, ...args],
+    {
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+    },
+  );
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not spawn ${command}`);
   liveGroups.add(pid);

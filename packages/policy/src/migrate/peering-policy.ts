@@ -4,9 +4,9 @@
  *
  * Each legacy neighbor gets its own PeerConfig and Advertisement (labelled with the policy and
  * `vr<i>-n<j>`), because legacy path attributes are per neighbor while v2 attributes live on
- * advertisements. Legacy "first matching attribute entry wins" becomes, in v2, an extra entry
- * per attribute group whose selector names exactly the objects that entry won; the union merge
- * then yields the same attributes. Router ID and port annotations become overrides.
+ * advertisements. Every matching legacy attribute entry applies (communities accumulate), and so
+ * does every overlapping v2 entry (union merge): each legacy entry becomes extra v2 entries whose
+ * selectors name exactly the objects it matched. Router ID and port annotations become overrides.
  *
  * @module
  */

@@ -42,6 +42,11 @@ export interface AgentOptions {
   readonly render?: RenderOptions;
   /** We are coming back from a graceful stop: set the R bit (RFC 4724 §4.1). */
   readonly restarting?: boolean;
+  /**
+   * Next hop to advertise instead of the session's local address (GoBGP, for one, refuses a
+   * loopback next hop, so sessions over 127/8 advertise a documentation address).
+   */
+  readonly nextHop?: { readonly ipv4?: string; readonly ipv6?: string };
 }
 
 /** The outcome of one reconcile. */
@@ -211,7 +216,7 @@ export class Agent {
         const warnings = node.warnings.map(formatWarning);
         let plan: PlannedInstance[];
         try {
-          plan = planFromRender(node, warnings);
+          plan = planFromRender(node, warnings, this.options.nextHop ? { nextHop: this.options.nextHop } : {});
         } catch (err) {
           errors.push(`plan: ${(err as Error).message}`);
           plan = [];

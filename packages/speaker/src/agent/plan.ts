@@ -39,15 +39,15 @@ export interface PlannedInstance {
 
 /** Options of {@link planFromRender}. */
 export interface PlanOptions {
-  /** Override every peer's port (tests). */
-  readonly peerPort?: number;
+  /** Next hop to send to every peer instead of the session's local address. */
+  readonly nextHop?: { readonly ipv4?: string; readonly ipv6?: string };
 }
 
 /** Builds the plan of a rendered node; problems go to `warnings`. */
 export function planFromRender(
   node: RenderedNode,
   warnings: string[],
-  _options: PlanOptions = {},
+  options: PlanOptions = {},
 ): PlannedInstance[] {
   const out: PlannedInstance[] = [];
   for (const inst of node.instances) {
@@ -94,6 +94,7 @@ export function planFromRender(
         connectRetryTime: p.timers.connectRetryTimeSeconds,
         ...(p.gracefulRestart.enabled ? { gracefulRestart: { restartTime: p.gracefulRestart.restartTimeSeconds } } : {}),
         ...(p.ebgpMultihop !== null && p.ebgpMultihop > 1 ? { ttl: p.ebgpMultihop } : {}),
+        ...(options.nextHop ? { nextHop: options.nextHop } : {}),
       };
       peers.set(p.peerAddress, { config, routes, sources });
     }

@@ -37,12 +37,14 @@ export interface AgentArgs {
   readonly graceful: boolean;
   /** `--restarting`. */
   readonly restarting: boolean;
+  /** `--next-hop ADDR` (IPv4 and/or IPv6). */
+  readonly nextHop: { ipv4?: string; ipv6?: string };
 }
 
 /** Usage text. */
 export const AGENT_USAGE = `usage: bgp-agent -f cluster.yaml [-f more.yaml] --node NAME [--api HOST:PORT|off]
                  [--metrics HOST:PORT] [--datapath lpm=/sys/fs/bpf/NAME] [--accept-routes]
-                 [--no-graceful] [--restarting]`;
+                 [--no-graceful] [--restarting] [--next-hop ADDR]`;
 
 /** Parses the command line; throws with a message for the user. */
 export function parseAgentArgs(argv: readonly string[]): AgentArgs {
@@ -54,6 +56,7 @@ export function parseAgentArgs(argv: readonly string[]): AgentArgs {
   let acceptRoutes = false;
   let graceful = true;
   let restarting = false;
+  const nextHop: { ipv4?: string; ipv6?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -69,11 +72,16 @@ export function parseAgentArgs(argv: readonly string[]): AgentArgs {
     else if (a === '--accept-routes') acceptRoutes = true;
     else if (a === '--no-graceful') graceful = false;
     else if (a === '--restarting') restarting = true;
+    else if (a === '--next-hop') {
+      const v = value();
+      if (v.includes(':')) nextHop.ipv6 = v;
+      else nextHop.ipv4 = v;
+    }
     else throw new Error(`unknown argument ${a}`);
   }
   if (files.length === 0) throw new Error('at least one -f FILE is required');
   if (node === undefined) throw new Error('--node NAME is required');
-  return { files, node, api: api === 'off' ? null : api, metrics, datapath, acceptRoutes, graceful, restarting };
+  return { files, node, api: api === 'off' ? null : api, metrics, datapath, acceptRoutes, graceful, restarting, nextHop };
 }
 
 /** A logger writing timestamped lines to stderr. */
@@ -118,7 +126,13 @@ export interface RunningAgent {
 export async function runAgent(args: AgentArgs, logger: Logger = stderrLogger): Promise<RunningAgent> {
   const sinks = await openSinks(args.datapath);
   const agent = new Agent(
-    { files: args.files, node: args.node, acceptRoutes: args.acceptRoutes, restarting: args.restarting },
+    {
+      files: args.files,
+      node: args.node,
+      acceptRoutes: args.acceptRoutes,
+      restarting: args.restarting,
+      ...(args.nextHop.ipv4 || args.nextHop.ipv6 ? { nextHop: args.nextHop } : {}),
+    },
     { logger, sinks },
   );
   const registry = agentMetrics(agent);

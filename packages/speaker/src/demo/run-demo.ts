@@ -13,6 +13,7 @@ import { Agent } from '../agent/agent.js';
 import { communityName, peersTable } from '../agent/format.js';
 import { Speaker } from '../speaker.js';
 import { acceptAll, type Logger } from '../types.js';
+import { type DemoTor, haveProgram, startGobgpTor, type TorRoute } from './daemon-tor.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -34,6 +35,8 @@ export interface DemoOptions {
   readonly out?: (line: string) => void;
   /** Agent logs (default silent). */
   readonly logger?: Logger;
+  /** Play the ToRs with a real daemon instead of our own speakers (when installed). */
+  readonly daemon?: 'gobgpd' | 'bird';
 }
 
 /** The result of a demo run. */
@@ -43,12 +46,12 @@ export interface DemoResult {
   /** Why it failed, when it did. */
   readonly reason?: string;
   /** Routes each ToR received: ToR name to prefix to attributes. */
-  readonly received: Readonly<Record<string, readonly { prefix: string; nextHop: string | null; attributes: object }[]>>;
+  readonly received: Readonly<Record<string, readonly TorRoute[]>>;
 }
 
-async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+async function waitUntil(cond: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const end = Date.now() + timeoutMs;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) return false;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -74,34 +77,58 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       .replaceAll('peerAddress: 127.0.0.3', `peerAddress: ${rrAddress}`)
       .replaceAll('peerPort: 11179', `peerPort: ${port}`),
   );
-  const tors = [
+  const specs = [
     { name: 'tor-a', address: torAddress, asn: 65100, routerId: '10.0.0.2', kind: 'eBGP top-of-rack' },
     { name: 'rr', address: rrAddress, asn: 65001, routerId: '10.0.0.3', kind: 'iBGP route reflector' },
-  ].map((t) => ({ ...t, speaker: new Speaker({ import: acceptAll }) }));
-  const agent = new Agent({ files: [file], node, watch: false }, options.logger ? { logger: options.logger } : {});
+  ];
+  const daemon = options.daemon;
+  // GoBGP treats a loopback next hop as invalid and drops the route: advertise a documentation
+  // address instead when a daemon plays the ToRs (no traffic is sent anywhere).
+  const agent = new Agent(
+    { files: [file], node, watch: false, ...(daemon ? { nextHop: { ipv4: '192.0.2.11' } } : {}) },
+    options.logger ? { logger: options.logger } : {},
+  );
+  const tors: (DemoTor & (typeof specs)[number])[] = [];
   const fail = async (reason: string): Promise<DemoResult> => {
     agent.speaker.destroy();
-    for (const t of tors) t.speaker.destroy();
+    for (const t of tors) await t.stop();
     rmSync(dir, { recursive: true, force: true });
     out(`demo failed: ${reason}`);
     return { exitCode: 1, reason, received: {} };
   };
+  if (daemon === 'bird') return fail('--peer bird is not implemented yet; use --peer gobgpd or the default');
+  if (daemon === 'gobgpd' && !(await haveProgram('gobgpd')))
+    return fail('gobgpd is not installed (apt-get install gobgpd, or run the demo without --peer)');
   try {
-    for (const t of tors) {
-      await t.speaker.addInstance({ name: t.name, asn: t.asn, routerId: t.routerId, listen: { host: t.address, port } });
-      t.speaker.addPeer(t.name, { name: node, address: nodeAddress, asn: 65001, passive: true, gracefulRestart: { restartTime: 120 } });
-      await t.speaker.start();
+    for (const t of specs) {
+      if (daemon === 'gobgpd') {
+        const tor = await startGobgpTor({ ...t, port, node: { address: nodeAddress, asn: 65001 } }, dir);
+        tors.push({ ...t, ...tor });
+        continue;
+      }
+      const speaker = new Speaker({ import: acceptAll });
+      await speaker.addInstance({ name: t.name, asn: t.asn, routerId: t.routerId, listen: { host: t.address, port } });
+      speaker.addPeer(t.name, { name: node, address: nodeAddress, asn: 65001, passive: true, gracefulRestart: { restartTime: 120 } });
+      tors.push({
+        ...t,
+        routes: async () => [...speaker.routes(1), ...speaker.routes(2)].map((x) => ({ prefix: x.prefix, nextHop: x.nextHop, attributes: x.attributes })),
+        stop: async () => speaker.destroy(),
+      });
+      await speaker.start();
     }
   } catch (err) {
-    return fail(`cannot listen on ${torAddress}/${rrAddress} port ${port}: ${(err as Error).message}`);
+    return fail(`cannot start the ToRs on ${torAddress}/${rrAddress} port ${port}: ${(err as Error).message}`);
   }
   const r = await agent.start();
   if (!r.applied) return fail(`the example cluster did not load: ${r.errors.join('; ')}`);
   const expected = new Map<string, number>();
   for (const e of agent.routePolicies()) expected.set(e.peerAddress, (expected.get(e.peerAddress) ?? 0) + 1);
-  const done = (): boolean =>
-    agent.speaker.peers().every((p) => p.sessionState === 'Established') &&
-    tors.every((t) => t.speaker.routes(1).length + t.speaker.routes(2).length === (expected.get(t.address) ?? 0));
+  const received: Record<string, TorRoute[]> = {};
+  const done = async (): Promise<boolean> => {
+    if (!agent.speaker.peers().every((p) => p.sessionState === 'Established')) return false;
+    for (const t of tors) received[t.name] = await t.routes();
+    return tors.every((t) => received[t.name]?.length === (expected.get(t.address) ?? 0));
+  };
   if (!(await waitUntil(done, timeoutMs))) {
     const states = agent.speaker.peers().map((p) => `${p.name} ${p.sessionState}${p.lastError ? ` (${p.lastError})` : ''}`);
     return fail(`sessions or routes not there after ${timeoutMs} ms: ${states.join(', ')}`);
@@ -109,11 +136,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const status = agent.status();
   out(`bgp-agent for node ${node} (${status.source?.kind}/${status.source?.name}), sessions up:\n`);
   out(peersTable(node, agent.speaker.peers()));
-  const received: Record<string, { prefix: string; nextHop: string | null; attributes: object }[]> = {};
   for (const t of tors) {
-    const routes = [...t.speaker.routes(1), ...t.speaker.routes(2)];
-    received[t.name] = routes.map((x) => ({ prefix: x.prefix, nextHop: x.nextHop, attributes: x.attributes }));
-    out(`\n${t.name} (${t.kind}, AS ${t.asn}, ${t.address}) received:`);
+    const routes = received[t.name] ?? [];
+    out(`\n${t.name} (${daemon ?? 'our speaker'}, ${t.kind}, AS ${t.asn}, ${t.address}) received:`);
     for (const x of routes) {
       const a = x.attributes;
       const parts = [
@@ -133,7 +158,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       `then edit the YAML and watch the difference go out. Guide: packages/speaker/README.md`,
   );
   await agent.stop({ message: 'demo finished' });
-  for (const t of tors) t.speaker.destroy();
+  for (const t of tors) await t.stop();
   rmSync(dir, { recursive: true, force: true });
   return { exitCode: 0, received };
 }

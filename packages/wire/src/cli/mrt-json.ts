@@ -5,6 +5,7 @@
  * @module
  */
 import { isBgpError } from '../errors.js';
+import { ErrorCode } from '../iana.js';
 import { type BgpMessage, decodeMessage } from '../message.js';
 import { mrtMessageContext } from '../mrt/context.js';
 import {
@@ -53,7 +54,8 @@ function decodeRecordMessage(record: Bgp4mpMessageRecord): {
   try {
     return { msg: decodeMrtMessage(record) };
   } catch (err) {
-    if (record.addPath || !isBgpError(err) || err.code !== 3) throw err;
+    if (record.addPath || !isBgpError(err) || err.code !== ErrorCode.UPDATE_MESSAGE_ERROR)
+      throw err;
     try {
       const msg = decodeMessage(record.message, mrtMessageContext({ ...record, addPath: true }));
       return { msg, addPathGuessed: true };

@@ -26,7 +26,15 @@ export interface MrtStreamOptions {
   readonly onInput?: (bytesRead: number) => void;
   /** Read-ahead size for file paths (default 1 MiB). */
   readonly highWaterMark?: number;
+  /**
+   * Longest record accepted (default 64 MiB). A longer length field ends the stream with a fatal
+   * ERROR record instead of buffering the rest of the file in wait for it.
+   */
+  readonly maxRecordLength?: number;
 }
+
+/** Default {@link MrtStreamOptions.maxRecordLength}: far above any real record (RIB records of a full table stay under 1 MiB). */
+export const DEFAULT_MAX_RECORD_LENGTH = 64 * 1024 * 1024;
 
 /** The compression a stream's first bytes announce. */
 export type MrtCompression = 'gzip' | 'bzip2' | 'none';
@@ -213,14 +221,39 @@ export async function* readMrtStream(
     typeof source === 'string'
       ? createReadStream(source, { highWaterMark: options.highWaterMark ?? 1 << 20 })
       : source;
+  const maxRecordLength = options.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH;
   const queue = new ChunkQueue();
   let offset = 0;
+  const chunks = decompressed(counted(input, options.onInput));
   try {
-    for await (const chunk of decompressed(counted(input, options.onInput))) {
-      queue.push(chunk);
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await chunks.next();
+      } catch (err) {
+        // Only input errors land here (I/O, a corrupt or truncated compressed stream); a bug in a
+        // decoder below is not caught and surfaces as the exception it is.
+        if (typeof source === 'string' && (err as NodeJS.ErrnoException).code === 'ENOENT')
+          throw err;
+        const reason = err instanceof Error ? err.message : String(err);
+        yield fatalError(offset, `input stopped: ${reason}`, undefined, err);
+        return;
+      }
+      if (next.done) break;
+      queue.push(next.value);
       while (queue.size >= MRT_HEADER_LENGTH) {
-        const { length } = peekMrtHeader(queue.peek(MRT_HEADER_LENGTH), 0);
-        const total = MRT_HEADER_LENGTH + length;
+        const head = peekMrtHeader(queue.peek(MRT_HEADER_LENGTH), 0);
+        if (head.length > maxRecordLength) {
+          // A torn file often puts junk in a length field; waiting for gigabytes that never
+          // come would buffer the rest of the file for nothing.
+          yield fatalError(
+            offset,
+            `MRT record length ${head.length} exceeds the ${maxRecordLength}-byte limit`,
+            head,
+          );
+          return;
+        }
+        const total = MRT_HEADER_LENGTH + head.length;
         if (queue.size < total) break;
         const record = queue.peek(total);
         queue.consume(total);
@@ -228,36 +261,30 @@ export async function* readMrtStream(
         offset += total;
       }
     }
-  } catch (err) {
-    if (typeof source === 'string' && (err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
-    const reason = err instanceof Error ? err.message : String(err);
-    yield {
-      kind: 'ERROR',
-      offset,
-      error: new MrtFormatError(`input stopped: ${reason}`, offset, err),
-      fatal: true,
-    };
-    return;
+  } finally {
+    await chunks.return(undefined);
   }
   if (queue.size > 0) {
     const head =
       queue.size >= MRT_HEADER_LENGTH ? peekMrtHeader(queue.peek(MRT_HEADER_LENGTH), 0) : undefined;
-    const error = new MrtFormatError(
+    yield fatalError(
+      offset,
       head === undefined
         ? `${queue.size} trailing bytes cannot hold an MRT common header`
         : `MRT record length ${head.length} runs ${MRT_HEADER_LENGTH + head.length - queue.size} bytes past the end of the data`,
-      offset,
+      head,
     );
-    yield head === undefined
-      ? { kind: 'ERROR', offset, error, fatal: true }
-      : {
-          kind: 'ERROR',
-          offset,
-          type: head.type,
-          subtype: head.subtype,
-          timestamp: head.timestamp,
-          error,
-          fatal: true,
-        };
   }
+}
+
+function fatalError(
+  offset: number,
+  message: string,
+  head?: { type: number; subtype: number; timestamp: number },
+  cause?: unknown,
+): MrtRecord {
+  const error = new MrtFormatError(message, offset, cause);
+  if (head === undefined) return { kind: 'ERROR', offset, error, fatal: true };
+  const { type, subtype, timestamp } = head;
+  return { kind: 'ERROR', offset, type, subtype, timestamp, error, fatal: true };
 }
