@@ -42,7 +42,11 @@ describe.skipIf(missing !== undefined)(
         { address: allocateLoopbackAddress(), asn: LOCAL_AS, bgpIdentifier: 0x0a000003 },
       ];
       const listeners = await Promise.all(sources.map((s) => RawPeer.listen({ host: s.address })));
-      scope.add({ stop: async () => listeners.forEach((l) => l.close()) });
+      scope.add({
+        stop: async () => {
+          for (const l of listeners) l.close();
+        },
+      });
       const gobgp = scope.add(
         await createDaemon('gobgp', {
           routerId: '10.255.0.1',
