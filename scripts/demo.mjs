@@ -3,13 +3,27 @@
 // (port 11179). Prints the `bgp peers` table and what each ToR received, then exits:
 // 0 on success, 1 with the reason otherwise.
 //
-//   node scripts/demo.mjs [--peer ours|gobgpd|bird]
+//   node scripts/demo.mjs [--peer ours|gobgpd|bird] [--tor ADDR] [--rr ADDR] [--port N]
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const args = process.argv.slice(2);
-const peerIndex = args.indexOf('--peer');
-const peer = peerIndex >= 0 ? args[peerIndex + 1] : 'ours';
+const flag = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const peer = flag('--peer') ?? 'ours';
+if (!['ours', 'gobgpd', 'bird'].includes(peer)) {
+  console.error(`demo: --peer must be ours, gobgpd or bird (not ${peer})`);
+  process.exit(2);
+}
+const options = {
+  file: here('../examples/demo/cluster.yaml'),
+  ...(flag('--tor') ? { torAddress: flag('--tor') } : {}),
+  ...(flag('--rr') ? { rrAddress: flag('--rr') } : {}),
+  ...(flag('--port') ? { port: Number(flag('--port')) } : {}),
+  ...(peer !== 'ours' ? { daemon: peer } : {}),
+};
 
 let speaker;
 try {
@@ -23,8 +37,5 @@ const timer = setTimeout(() => {
   process.exit(1);
 }, 20_000);
 timer.unref();
-const result =
-  peer === 'ours'
-    ? await speaker.runDemo({ file: here('../examples/demo/cluster.yaml') })
-    : await speaker.runDemo({ file: here('../examples/demo/cluster.yaml'), daemon: peer });
+const result = await speaker.runDemo(options);
 process.exit(result.exitCode);

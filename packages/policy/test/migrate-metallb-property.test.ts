@@ -30,14 +30,14 @@ const poolCidr = (i: number) => `10.${40 + i}.0.0/24`;
 
 function metallbYaml(w: World): string {
   const docs: unknown[] = [];
-  w.pools.forEach((p, i) =>
+  w.pools.forEach((p, i) => {
     docs.push({
       apiVersion: 'metallb.io/v1beta1',
       kind: 'IPAddressPool',
       metadata: { name: `pool-${i}`, namespace: 'metallb-system', labels: { zone: p.label } },
       spec: { addresses: [poolCidr(i)], autoAssign: p.autoAssign },
-    }),
-  );
+    });
+  });
   docs.push({
     apiVersion: 'metallb.io/v1beta1',
     kind: 'Community',
@@ -49,15 +49,15 @@ function metallbYaml(w: World): string {
       ],
     },
   });
-  w.peers.forEach((p, i) =>
+  w.peers.forEach((p, i) => {
     docs.push({
       apiVersion: 'metallb.io/v1beta2',
       kind: 'BGPPeer',
       metadata: { name: `peer-${i}`, namespace: 'metallb-system' },
       spec: { myASN: 65001, peerASN: p.ibgp ? 65001 : 65100, peerAddress: `10.0.0.${i + 1}` },
-    }),
-  );
-  w.adverts.forEach((a, i) =>
+    });
+  });
+  w.adverts.forEach((a, i) => {
     docs.push({
       apiVersion: 'metallb.io/v1beta1',
       kind: 'BGPAdvertisement',
@@ -70,8 +70,8 @@ function metallbYaml(w: World): string {
         ...(a.agg !== null ? { aggregationLength: a.agg } : {}),
         ...(a.svcSel ? { serviceSelectors: [{ matchLabels: { app: a.svcSel } }] } : {}),
       },
-    }),
-  );
+    });
+  });
   const seen = new Set<string>();
   w.services.forEach((s, i) => {
     const ip = `10.${40 + s.pool}.0.${s.host}`;

@@ -25,8 +25,18 @@ export interface DatapathRoute {
 
 /** One change in a batch sent to a sink. */
 export type DatapathChange =
-  | { readonly op: 'upsert'; readonly route: DatapathRoute }
-  | { readonly op: 'remove'; readonly prefix: Prefix };
+  | {
+      /** Add the route, or replace the route of its prefix. */
+      readonly op: 'upsert';
+      /** The route. */
+      readonly route: DatapathRoute;
+    }
+  | {
+      /** Remove the prefix (not an error when absent). */
+      readonly op: 'remove';
+      /** The prefix. */
+      readonly prefix: Prefix;
+    };
 
 /** What a reconcile found and fixed. */
 export interface ReconcileReport {
@@ -89,8 +99,11 @@ export function diffForReconcile(
   current: ReadonlyMap<string, Uint8Array>,
   desired: Iterable<DatapathRoute>,
 ): {
+  /** Upserts of the missing and wrong entries. */
   readonly changes: DatapathChange[];
+  /** What the changes and removals amount to. */
   readonly report: ReconcileReport;
+  /** Prefix texts held but not desired. */
   readonly removeKeys: string[];
 } {
   const changes: DatapathChange[] = [];

@@ -95,6 +95,7 @@ export interface DecisionOptions {
   readonly medMissingAsWorst?: boolean;
   /** Multipath (ECMP): up to `maxPaths` routes that tie through the IGP cost step. */
   readonly multipath?: {
+    /** Largest ECMP set (1 turns multipath off). */
     readonly maxPaths: number;
     /** Allow paths from different neighbouring ASes (default false). */
     readonly relaxNeighborAs?: boolean;
@@ -238,7 +239,12 @@ export function comparePair(
   a: Candidate,
   b: Candidate,
   options: DecisionOptions = {},
-): { readonly step: DecisionStep; readonly order: number } {
+): {
+  /** The first step that separates them (`path-id` when nothing does). */
+  readonly step: DecisionStep;
+  /** Negative when `a` wins, positive when `b` wins, 0 for a complete tie. */
+  readonly order: number;
+} {
   for (const [step, cmp] of totalOrderSteps(options)) {
     const d = cmp(a, b);
     if (d !== 0) return { step, order: d };

@@ -29,7 +29,12 @@ export interface ExportTarget {
   /** The neighbour, as registered in the RIB. */
   readonly peer: Peer;
   /** Our address on the session per family, used for next-hop self. */
-  readonly localAddress: { readonly ipv4?: Uint8Array; readonly ipv6?: Uint8Array };
+  readonly localAddress: {
+    /** Our IPv4 address (4 bytes). */
+    readonly ipv4?: Uint8Array;
+    /** Our IPv6 address (16 bytes, or 32 with a link-local one after it). */
+    readonly ipv6?: Uint8Array;
+  };
   /** Rewrite the next hop to our address (default: true for eBGP, false for iBGP). */
   readonly nextHopSelf?: boolean;
   /** Send routes to the neighbour AS they came from (default false). */
@@ -48,8 +53,18 @@ export interface ExportEnvironment {
 
 /** The outcome of the rules for one route and one neighbour. */
 export type ExportDecision =
-  | { readonly send: true; readonly attributes: RouteAttributes }
-  | { readonly send: false; readonly reason: string };
+  | {
+      /** The route may be sent. */
+      readonly send: true;
+      /** The attributes to send it with (before the export hook). */
+      readonly attributes: RouteAttributes;
+    }
+  | {
+      /** The route must not be sent. */
+      readonly send: false;
+      /** Which rule stopped it. */
+      readonly reason: string;
+    };
 
 const isZero = (a: Uint8Array): boolean => a.every((b) => b === 0);
 

@@ -96,7 +96,10 @@ export interface Explanation {
   /** The prefix explained. */
   readonly prefix: Prefix;
   /** Candidates, best first, then the other eligible ones by rank, then ineligible ones. */
-  readonly candidates: readonly (ExplainedCandidate & { readonly route: RibRoute })[];
+  readonly candidates: readonly (ExplainedCandidate & {
+    /** The candidate as a RIB path. */
+    readonly route: RibRoute;
+  })[];
 }
 
 interface Family {
@@ -702,7 +705,12 @@ export class Rib {
   }
 
   /** Every prefix of family `afi` with its best path (prefixes without a usable path skipped). */
-  *locRib(afi: number): IterableIterator<{ readonly prefix: Prefix; readonly best: RibRoute }> {
+  *locRib(afi: number): IterableIterator<{
+    /** The prefix. */
+    readonly prefix: Prefix;
+    /** Its best path. */
+    readonly best: RibRoute;
+  }> {
     const fam = this.families[afi - 1]!;
     const entries: [Uint32Array, number][] = [];
     fam.dest.forEach((slot, head) => {

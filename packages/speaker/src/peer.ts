@@ -221,8 +221,17 @@ export class PeerRuntime {
       this.host.event('peer:up', { ...this.ref, negotiated });
       this.host.established(this, negotiated);
     });
-    s.on('update:received', ({ update }) => {
+    s.on('update:received', ({ update, bytes }) => {
       if (s !== this.session) return;
+      const n = s.negotiated;
+      this.host.event('update:received', {
+        ...this.ref,
+        bytes,
+        peerAs: n?.peerAs ?? this.config.asn,
+        localAs: this.instance.asn,
+        localAddress: this.localAddress,
+        fourOctetAs: n?.fourOctetAs ?? false,
+      });
       const d = fromUpdate(update);
       for (const p of d.withdrawn) {
         const key = formatPrefix(p);

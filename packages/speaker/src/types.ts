@@ -275,6 +275,20 @@ export interface RoutesSentEvent extends PeerRef {
   readonly withdrawn: readonly string[];
 }
 
+/** Payload of `update:received`. */
+export interface UpdateReceivedEvent extends PeerRef {
+  /** The whole message, header included (a view: copy what you keep). */
+  readonly bytes: Uint8Array;
+  /** The peer's AS as negotiated. */
+  readonly peerAs: number;
+  /** Our AS. */
+  readonly localAs: number;
+  /** Our address on the connection. */
+  readonly localAddress: string | undefined;
+  /** Both sides use 4-octet AS numbers (RFC 6793). */
+  readonly fourOctetAs: boolean;
+}
+
 /** Payload of `best:change`. */
 export interface BestChangeEvent {
   /** Instance name. */
@@ -304,6 +318,8 @@ export interface SpeakerEvents {
   'peer:down': (e: PeerDownEvent) => void;
   /** UPDATEs were sent to a peer. */
   'routes:sent': (e: RoutesSentEvent) => void;
+  /** An UPDATE arrived (raw bytes, header included: for MRT writers and packet captures). */
+  'update:received': (e: UpdateReceivedEvent) => void;
   /** End-of-RIB arrived from a peer. */
   'peer:eor': (e: PeerRef & { readonly afi: number; readonly safi: number }) => void;
   /** The best path of a prefix changed. */

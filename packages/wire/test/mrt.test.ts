@@ -179,6 +179,19 @@ describe('MRT record round trip', () => {
     expect(streamed).toEqual(recs);
   });
 
+  it('ends at once on a length field beyond maxRecordLength instead of buffering the rest', async () => {
+    const junk = Buffer.concat([
+      encodeMrtRecord(stateChange),
+      Buffer.from('00000001000d0002ffffff00', 'hex'),
+    ]);
+    const recs = await collect(
+      readMrtStream(Readable.from([junk, new Uint8Array(1000)]), { maxRecordLength: 1 << 20 }),
+    );
+    expect(recs.map((r) => r.kind)).toEqual(['STATE_CHANGE', 'ERROR']);
+    expect(recs[1]).toMatchObject({ fatal: true, type: 13, subtype: 2 });
+    expect((recs[1] as { error: Error }).error.message).toMatch(/exceeds the 1048576-byte limit/);
+  });
+
   it('reports a gzip stream that stops short as a fatal error record', async () => {
     const gz = gzipSync(file);
     const recs = await collect(readMrtStream(Readable.from([gz.subarray(0, gz.length - 10)])));
