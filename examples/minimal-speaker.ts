@@ -25,7 +25,9 @@ export async function minimalSpeaker(o: MinimalOptions): Promise<Speaker> {
   speaker.addPeer('main', { ...o.peer, name: 'upstream', holdTime: 30 });
   speaker.originate('main', '10.244.1.0/24', { communities: ['65001:100'] });
   speaker.on('peer:state', ({ name, from, to }) => log(`${name}: ${from} -> ${to}`));
-  speaker.on('peer:up', ({ name, negotiated }) => log(`${name}: up, hold time ${negotiated.holdTime}s`));
+  speaker.on('peer:up', ({ name, negotiated }) =>
+    log(`${name}: up, hold time ${negotiated.holdTime}s`),
+  );
   speaker.on('routes:sent', ({ name, announced, withdrawn }) =>
     log(`${name}: announced [${announced.join(' ')}] withdrawn [${withdrawn.join(' ')}]`),
   );

@@ -21,12 +21,27 @@ export interface CollectorOptions {
 }
 
 /** Starts the collector; `stop()` ends the sessions and closes the file. */
-export async function routeCollector(o: CollectorOptions): Promise<{ speaker: Speaker; records: () => number; stop(): Promise<void> }> {
+export async function routeCollector(
+  o: CollectorOptions,
+): Promise<{ speaker: Speaker; records: () => number; stop(): Promise<void> }> {
   const fd = openSync(o.file, 'w');
   let records = 0;
   const speaker = new Speaker({ import: acceptAll });
-  await speaker.addInstance({ name: 'collector', asn: 65535, routerId: '192.0.2.250', listen: o.listen });
-  for (const p of o.peers) speaker.addPeer('collector', { ...p, passive: true, families: [{ afi: 1, safi: 1 }, { afi: 2, safi: 1 }] });
+  await speaker.addInstance({
+    name: 'collector',
+    asn: 65535,
+    routerId: '192.0.2.250',
+    listen: o.listen,
+  });
+  for (const p of o.peers)
+    speaker.addPeer('collector', {
+      ...p,
+      passive: true,
+      families: [
+        { afi: 1, safi: 1 },
+        { afi: 2, safi: 1 },
+      ],
+    });
   speaker.on('update:received', (e) => {
     const peerAddress = parseAddress(e.address);
     const local = parseAddress(e.localAddress ?? (peerAddress.length === 4 ? '0.0.0.0' : '::'));
@@ -59,7 +74,8 @@ export async function routeCollector(o: CollectorOptions): Promise<{ speaker: Sp
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [host = '127.0.0.10', port = '1179', file = 'collector.mrt', ...peers] = process.argv.slice(2);
+  const [host = '127.0.0.10', port = '1179', file = 'collector.mrt', ...peers] =
+    process.argv.slice(2);
   const c = await routeCollector({
     listen: { host, port: Number(port) },
     file,

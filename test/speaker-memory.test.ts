@@ -23,17 +23,40 @@ async function pair(opts: { torPeer?: Partial<PeerConfig>; nodePeer?: Partial<Pe
   const sink = new MemorySink();
   const tor = new Speaker({ import: acceptAll }, { clock, sinks: [sink] });
   await tor.addInstance({ name: 'tor', asn: 65100, routerId: '10.0.0.2' });
-  tor.addPeer('tor', { address: '127.0.0.1', asn: 65001, passive: true, families: [{ afi: 1, safi: 1 }, { afi: 2, safi: 1 }], gracefulRestart: { restartTime: 120 }, ...opts.torPeer });
-  const node = new Speaker({}, {
-    clock,
-    connect: async () => {
-      const [a, b] = createMemoryTransportPair({ addressA: '127.0.0.1', addressB: '127.0.0.2' });
-      tor.accept('tor', b);
-      return a;
-    },
+  tor.addPeer('tor', {
+    address: '127.0.0.1',
+    asn: 65001,
+    passive: true,
+    families: [
+      { afi: 1, safi: 1 },
+      { afi: 2, safi: 1 },
+    ],
+    gracefulRestart: { restartTime: 120 },
+    ...opts.torPeer,
   });
+  const node = new Speaker(
+    {},
+    {
+      clock,
+      connect: async () => {
+        const [a, b] = createMemoryTransportPair({ addressA: '127.0.0.1', addressB: '127.0.0.2' });
+        tor.accept('tor', b);
+        return a;
+      },
+    },
+  );
   await node.addInstance({ name: 'node', asn: 65001, routerId: '192.168.1.11' });
-  node.addPeer('node', { name: 'tor-a', address: '127.0.0.2', asn: 65100, families: [{ afi: 1, safi: 1 }, { afi: 2, safi: 1 }], gracefulRestart: { restartTime: 120 }, ...opts.nodePeer });
+  node.addPeer('node', {
+    name: 'tor-a',
+    address: '127.0.0.2',
+    asn: 65100,
+    families: [
+      { afi: 1, safi: 1 },
+      { afi: 2, safi: 1 },
+    ],
+    gracefulRestart: { restartTime: 120 },
+    ...opts.nodePeer,
+  });
   await tor.start();
   await node.start();
   await settle();
@@ -44,7 +67,10 @@ describe('Speaker over in-memory transports', () => {
   it('establishes, advertises originated routes with communities, and counts them', async () => {
     const { tor, node, sink } = await pair();
     expect(node.peers()[0]!.sessionState).toBe('Established');
-    node.originate('node', '10.244.1.0/24', { communities: ['65001:100', '65535:65281'], largeCommunities: ['65001:1:1'] });
+    node.originate('node', '10.244.1.0/24', {
+      communities: ['65001:100', '65535:65281'],
+      largeCommunities: ['65001:1:1'],
+    });
     node.originate('node', 'fd00:10:244:1::/64', { communities: ['65001:100'] });
     await settle();
     const got = tor.routes(1);
@@ -54,10 +80,18 @@ describe('Speaker over in-memory transports', () => {
       peer: '127.0.0.1',
       best: true,
       nextHop: '127.0.0.1',
-      attributes: { asPath: [65001], communities: ['65001:100', '65535:65281'], largeCommunities: ['65001:1:1'], origin: 'IGP' },
+      attributes: {
+        asPath: [65001],
+        communities: ['65001:100', '65535:65281'],
+        largeCommunities: ['65001:1:1'],
+        origin: 'IGP',
+      },
     });
     expect(got[0]!.attributes.localPref).toBeUndefined(); // eBGP: no LOCAL_PREF
-    expect(tor.routes(2)[0]).toMatchObject({ prefix: 'fd00:10:244:1::/64', nextHop: '::ffff:127.0.0.1' });
+    expect(tor.routes(2)[0]).toMatchObject({
+      prefix: 'fd00:10:244:1::/64',
+      nextHop: '::ffff:127.0.0.1',
+    });
     const ps = node.peers()[0]!;
     expect(ps.families).toEqual([
       { afi: 'ipv4', safi: 'unicast', received: 0, accepted: 0, advertised: 1 },
@@ -66,7 +100,10 @@ describe('Speaker over in-memory transports', () => {
     expect(ps.capabilities).toContain('4-octet-as');
     expect(ps.capabilities).toContain('graceful-restart(120s)');
     await tor.flush();
-    expect([...(await sink.snapshot()).keys()].sort()).toEqual(['10.244.1.0/24', 'fd00:10:244:1::/64']);
+    expect([...(await sink.snapshot()).keys()].sort()).toEqual([
+      '10.244.1.0/24',
+      'fd00:10:244:1::/64',
+    ]);
     // Withdraw sends only the difference.
     const sent: string[][] = [];
     node.on('routes:sent', (e) => sent.push([...e.announced, ...e.withdrawn.map((w) => `-${w}`)]));
@@ -85,7 +122,10 @@ describe('Speaker over in-memory transports', () => {
       torPeer: { asn: 65001 },
       nodePeer: {
         asn: 65001,
-        export: (r) => (r.prefix.length === 32 ? { localPref: 200, largeCommunities: ['65001:2:1'] } : r.prefix.length === 24),
+        export: (r) =>
+          r.prefix.length === 32
+            ? { localPref: 200, largeCommunities: ['65001:2:1'] }
+            : r.prefix.length === 24,
       },
     });
     await tor.removeInstance('tor');
@@ -102,7 +142,11 @@ describe('Speaker over in-memory transports', () => {
     const byPrefix = Object.fromEntries(tor.routes(1).map((r) => [r.prefix, r.attributes]));
     expect(Object.keys(byPrefix).sort()).toEqual(['10.244.1.0/24', '203.0.113.1/32']);
     expect(byPrefix['10.244.1.0/24']).toMatchObject({ asPath: [], localPref: 100 });
-    expect(byPrefix['203.0.113.1/32']).toMatchObject({ asPath: [], localPref: 200, largeCommunities: ['65001:2:1'] });
+    expect(byPrefix['203.0.113.1/32']).toMatchObject({
+      asPath: [],
+      localPref: 200,
+      largeCommunities: ['65001:2:1'],
+    });
     node.destroy();
     tor.destroy();
   });
@@ -126,11 +170,15 @@ describe('Speaker over in-memory transports', () => {
     await settle();
     expect(tor.routes(1)).toHaveLength(1);
     // Export-only change: no reset, the difference is sent.
-    expect(node.updatePeer('node', { ...node.peerConfigs('node')[0]!, export: () => false })).toBe('updated');
+    expect(node.updatePeer('node', { ...node.peerConfigs('node')[0]!, export: () => false })).toBe(
+      'updated',
+    );
     await settle();
     expect(downs).toBe(0);
     expect(tor.routes(1)).toHaveLength(0);
-    expect(node.updatePeer('node', { ...node.peerConfigs('node')[0]!, export: undefined, holdTime: 30 })).toBe('reset');
+    expect(
+      node.updatePeer('node', { ...node.peerConfigs('node')[0]!, export: undefined, holdTime: 30 }),
+    ).toBe('reset');
     await settle();
     expect(downs).toBe(1);
     // The ToR may refuse the new connection while it still sees the old one: retried after IdleHold.
@@ -162,16 +210,30 @@ describe('Speaker over in-memory transports', () => {
       ['10.244.9.0/24', true],
     ]);
     // The restarted agent originates only one of them.
-    const again = new Speaker({ restarting: true }, {
-      clock,
-      connect: async () => {
-        const [a, b] = createMemoryTransportPair({ addressA: '127.0.0.1', addressB: '127.0.0.2' });
-        tor.accept('tor', b);
-        return a;
+    const again = new Speaker(
+      { restarting: true },
+      {
+        clock,
+        connect: async () => {
+          const [a, b] = createMemoryTransportPair({
+            addressA: '127.0.0.1',
+            addressB: '127.0.0.2',
+          });
+          tor.accept('tor', b);
+          return a;
+        },
       },
-    });
+    );
     await again.addInstance({ name: 'node', asn: 65001, routerId: '192.168.1.11' });
-    again.addPeer('node', { address: '127.0.0.2', asn: 65100, families: [{ afi: 1, safi: 1 }, { afi: 2, safi: 1 }], gracefulRestart: { restartTime: 120 } });
+    again.addPeer('node', {
+      address: '127.0.0.2',
+      asn: 65100,
+      families: [
+        { afi: 1, safi: 1 },
+        { afi: 2, safi: 1 },
+      ],
+      gracefulRestart: { restartTime: 120 },
+    });
     again.originate('node', '10.244.1.0/24');
     await again.start();
     for (let i = 0; i < 10 && again.peers()[0]!.sessionState !== 'Established'; i++) {

@@ -30,6 +30,7 @@ import {
   waitFor,
 } from '../../test/interop/harness/index.js';
 import type { DaemonProcess } from '../../test/interop/harness/process.js';
+import { daemonPid } from './proc-stats.js';
 import { prefixAt, prefixText, type Table, tableSize } from './table.js';
 
 /** Which receiver. */
@@ -112,9 +113,14 @@ abstract class DaemonReceiver implements Receiver {
     return this.config.address;
   }
 
+  /** The daemon's command name in /proc/PID/comm. */
+  protected abstract readonly comm: string;
+  private daemon = 0;
+
   get pid(): number {
     if (!this.proc) throw new Error(`${this.kind} is not running`);
-    return this.proc.pid;
+    this.daemon ||= daemonPid(this.proc.pid, this.comm);
+    return this.daemon;
   }
 
   get neighbours(): Neighbour[] {
@@ -160,6 +166,7 @@ abstract class DaemonReceiver implements Receiver {
 /** GoBGP: gobgpd + the gobgp CLI over gRPC on the daemon's own address. */
 export class GobgpReceiver extends DaemonReceiver {
   readonly kind = 'gobgp' as const;
+  protected readonly comm = 'gobgpd';
   private apiPort = 0;
 
   async start(): Promise<void> {
@@ -296,6 +303,7 @@ async function writeMrt(t: Table, file: string, asn: number): Promise<void> {
 /** BIRD 2: bird -f + birdc on a private control socket. */
 export class BirdReceiver extends DaemonReceiver {
   readonly kind = 'bird' as const;
+  protected readonly comm = 'bird';
 
   private get socket(): string {
     return join(this.dir, 'bird.ctl');
@@ -373,6 +381,7 @@ export class BirdReceiver extends DaemonReceiver {
 /** FRR: bgpd standalone (no zebra) + vtysh on a private socket directory. */
 export class FrrReceiver extends DaemonReceiver {
   readonly kind = 'frr' as const;
+  protected readonly comm = 'bgpd';
 
   async start(): Promise<void> {
     const c = this.config;

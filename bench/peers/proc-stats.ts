@@ -35,3 +35,32 @@ export function procStats(pid: number): ProcStats {
   const stime = Number(rest[12]);
   return { rss: kb('VmRSS'), peakRss: kb('VmHWM'), cpuSeconds: (utime + stime) / CLOCK_TICKS };
 }
+
+/**
+ * The pid of the daemon itself. The harness runs each daemon under a small `sh` watchdog that
+ * leads its process group, so the pid it reports is the watchdog's: this finds the child whose
+ * command name is `comm` (or returns `pid` when that already is the daemon).
+ *
+ * @param pid - the process the harness started
+ * @param comm - the daemon's command name as in /proc/PID/comm (`gobgpd`, `bird`, `bgpd`)
+ * @returns the daemon's pid
+ */
+export function daemonPid(pid: number, comm: string): number {
+  const name = (p: number): string => {
+    try {
+      return readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  if (name(pid) === comm) return pid;
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
+  } catch {
+    // no such process
+  }
+  const hit = children.map(Number).find((c) => c > 0 && name(c) === comm);
+  if (hit === undefined) throw new Error(`no ${comm} process under pid ${pid}`);
+  return hit;
+}

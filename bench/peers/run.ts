@@ -7,7 +7,8 @@
  *   [--profile DIR] [--record]`
  * or `npx tsx bench/peers/run.ts -- ...`.
  *
- * `--record` rewrites the "peers" section of bench/README.md with this run's table.
+ * `--record` rewrites the "peers" section of bench/README.md with this run's table;
+ * `--from-json FILE [--record]` re-renders a result saved with `--json`.
  *
  * @module
  */
@@ -336,6 +337,17 @@ export function recordInReadme(markdown: string): void {
     "the receiver process's own (/proc); bytes/route = (RSS after load - RSS before) / prefixes.",
     'Ratios are ours ÷ theirs (below 1: we are faster or smaller).',
     '',
+    'The feeder pre-encodes the table (full UPDATEs: as many prefixes of one attribute set as fit in',
+    '4096 bytes, then End-of-RIB) and writes it as fast as the socket takes it; the floor row is the',
+    'same stream into a sink that only reads. "ours" is @bgp/fsm sessions + @bgp/rib in a child',
+    'process run from the TypeScript sources under tsx (the Speaker is not usable yet). Origination',
+    'for the advertisement (setup, not timed): BIRD a generated `protocol static`, GoBGP an MRT',
+    'TABLE_DUMP_V2 file written with @bgp/wire and `gobgp mrt inject global`, FRR `network`',
+    'statements in bgpd.conf, ours `Rib.announceIpv4` from the local pseudo-peer. "first UPDATE after"',
+    "is the speaker's own delay before it starts sending (FRR's 1 s subgroup coalesce timer, BIRD's",
+    'about 3 s), included in the time. On a shared machine wall times are noisy; CPU seconds are the',
+    'figure that depends least on what else runs.',
+    '',
     markdown.trim(),
     END,
   ].join('\n');
@@ -395,6 +407,14 @@ export function parseArgs(
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const fromJson = process.argv.indexOf('--from-json');
+  if (fromJson >= 0) {
+    // Re-renders (and with --record, records) a result saved with --json.
+    const saved = JSON.parse(readFileSync(process.argv[fromJson + 1] ?? '', 'utf8')) as PeersResult;
+    process.stdout.write(`${toMarkdown(saved)}\n`);
+    if (process.argv.includes('--record')) recordInReadme(toMarkdown(saved));
+    process.exit(0);
+  }
   const o = parseArgs(process.argv.slice(2));
   const result = await runPeersBench(o);
   if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -19,6 +19,8 @@ export default defineConfig({
   // from its sources keeps @bgp/wire external here. Remove once policy declares the dependency.
   noExternal: ['@bgp/policy'],
   esbuildOptions(options) {
-    options.alias = { '@bgp/policy': fileURLToPath(new URL('../policy/src/index.ts', import.meta.url)) };
+    options.alias = {
+      '@bgp/policy': fileURLToPath(new URL('../policy/src/index.ts', import.meta.url)),
+    };
   },
 });

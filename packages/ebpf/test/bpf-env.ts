@@ -36,7 +36,13 @@ function buildIfNeeded(): void {
       mkdirSync(LOCK);
       break;
     } catch {
-      if (i > 1200) throw new Error(`stale lock ${LOCK}`);
+      // A lock left by a killed run (older than 5 minutes) is taken over.
+      let age = 0;
+      try {
+        age = Date.now() - statSync(LOCK).mtimeMs;
+      } catch {}
+      if (age > 300_000) rmSync(LOCK, { recursive: true, force: true });
+      if (i > 3000) throw new Error(`lock ${LOCK} held for 5 minutes`);
       sleepSync(100);
     }
   }

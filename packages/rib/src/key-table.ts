@@ -19,7 +19,7 @@ let seedCounter = 0;
 
 /**
  * A hash table from `width` 32-bit words to a non-negative 31-bit integer. Callers write the key
- * into {@link KeyTable.scratch} and then call {@link KeyTable.find}, {@link KeyTable.insert} or
+ * into {@link KeyTable.scratch} and then call {@link KeyTable.find}, {@link KeyTable.set}, {@link KeyTable.insertSlot} or
  * {@link KeyTable.remove}; that keeps the hot path free of allocation.
  */
 export class KeyTable {

@@ -728,7 +728,12 @@ export class Rib {
   *adjRibIn(
     peer: number,
     afi: number,
-  ): IterableIterator<{ readonly prefix: Prefix; readonly route: RibRoute }> {
+  ): IterableIterator<{
+    /** The prefix. */
+    readonly prefix: Prefix;
+    /** The path. */
+    readonly route: RibRoute;
+  }> {
     const adj = this.state(peer).adjIn[afi - 1]!;
     const entries: [Uint32Array, number][] = [];
     adj.forEach((slot, n) => {

@@ -12,7 +12,7 @@ import { AsPathSegmentType, type Origin } from '@bgp/wire';
 
 /** One AS_PATH segment (RFC 4271 §4.3, RFC 5065 §3). ASNs are 4-octet values. */
 export interface AsPathSegment {
-  /** A value of {@link AsPathSegmentType}. */
+  /** Segment type (`AsPathSegmentType` of `@bgp/wire`: AS_SET 1, AS_SEQUENCE 2, confederation 3, 4). */
   readonly type: number;
   /** Autonomous system numbers, in path order. */
   readonly asns: readonly number[];
@@ -54,7 +54,12 @@ export interface RouteAttributes {
   /** ATOMIC_AGGREGATE is present. */
   readonly atomicAggregate: boolean;
   /** AGGREGATOR (4-octet ASN, IPv4 address). */
-  readonly aggregator?: { readonly asn: number; readonly address: Uint8Array };
+  readonly aggregator?: {
+    /** Aggregating AS (4-octet). */
+    readonly asn: number;
+    /** Aggregating speaker's address (4 bytes). */
+    readonly address: Uint8Array;
+  };
   /** Only to Customer (RFC 9234 §5). */
   readonly otc?: number;
   /** Every other attribute, raw, in type-code order, for re-advertising. */

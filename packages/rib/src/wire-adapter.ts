@@ -174,7 +174,14 @@ export interface IngestResult {
   /** The RFC 7606 outcome applied, if any. */
   readonly action?: ErrorAction;
   /** Set when the UPDATE was an End-of-RIB marker: the family whose stale paths were swept. */
-  readonly endOfRib?: { readonly afi: number; readonly safi: number; readonly swept: number };
+  readonly endOfRib?: {
+    /** AFI of the marker. */
+    readonly afi: number;
+    /** SAFI of the marker. */
+    readonly safi: number;
+    /** Stale paths withdrawn by the sweep. */
+    readonly swept: number;
+  };
 }
 
 /**

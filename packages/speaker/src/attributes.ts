@@ -82,7 +82,13 @@ export function parseCommunityText(text: string): number {
   const parts = text.split(':');
   if (parts.length === 1 && /^\d+$/.test(text)) return Number(text) >>> 0;
   const [hi, lo] = parts.map(Number);
-  if (parts.length !== 2 || !Number.isInteger(hi) || !Number.isInteger(lo) || hi! > 0xffff || lo! > 0xffff)
+  if (
+    parts.length !== 2 ||
+    !Number.isInteger(hi) ||
+    !Number.isInteger(lo) ||
+    hi! > 0xffff ||
+    lo! > 0xffff
+  )
     throw new RangeError(`"${text}" is not a community (high:low)`);
   return (hi! * 0x10000 + lo!) >>> 0;
 }
@@ -124,19 +130,33 @@ export function toWireAttributes(
   nlri: readonly NlriEntry[],
 ): PathAttribute[] {
   const out: PathAttribute[] = [
-    { typeCode: AttributeType.ORIGIN, flags: AttributeFlag.TRANSITIVE, value: ORIGINS.indexOf(a.origin) },
+    {
+      typeCode: AttributeType.ORIGIN,
+      flags: AttributeFlag.TRANSITIVE,
+      value: ORIGINS.indexOf(a.origin),
+    },
     {
       typeCode: AttributeType.AS_PATH,
       flags: AttributeFlag.TRANSITIVE,
-      value: a.asPath.length > 0 ? [{ type: AsPathSegmentType.AS_SEQUENCE, asns: [...a.asPath] }] : [],
+      value:
+        a.asPath.length > 0 ? [{ type: AsPathSegmentType.AS_SEQUENCE, asns: [...a.asPath] }] : [],
     },
   ];
   const nh = parseAddress(a.nextHop ?? (afi === 1 ? '0.0.0.0' : '::'));
-  if (afi === 1) out.push({ typeCode: AttributeType.NEXT_HOP, flags: AttributeFlag.TRANSITIVE, value: nh });
+  if (afi === 1)
+    out.push({ typeCode: AttributeType.NEXT_HOP, flags: AttributeFlag.TRANSITIVE, value: nh });
   if (a.med !== undefined)
-    out.push({ typeCode: AttributeType.MULTI_EXIT_DISC, flags: AttributeFlag.OPTIONAL, value: a.med });
+    out.push({
+      typeCode: AttributeType.MULTI_EXIT_DISC,
+      flags: AttributeFlag.OPTIONAL,
+      value: a.med,
+    });
   if (a.localPref !== undefined)
-    out.push({ typeCode: AttributeType.LOCAL_PREF, flags: AttributeFlag.TRANSITIVE, value: a.localPref });
+    out.push({
+      typeCode: AttributeType.LOCAL_PREF,
+      flags: AttributeFlag.TRANSITIVE,
+      value: a.localPref,
+    });
   if (a.communities.length > 0)
     out.push({
       typeCode: AttributeType.COMMUNITIES,
@@ -161,7 +181,10 @@ export function toWireAttributes(
 /** Routes announced and withdrawn by one received UPDATE, per family. */
 export interface DecodedUpdate {
   /** Announced prefixes with their attributes (the UPDATE's attribute set, next hop per family). */
-  readonly announced: readonly { readonly prefix: Prefix; readonly attributes: SpeakerRouteAttributes }[];
+  readonly announced: readonly {
+    readonly prefix: Prefix;
+    readonly attributes: SpeakerRouteAttributes;
+  }[];
   /** Withdrawn prefixes (including RFC 7606 treat-as-withdraw). */
   readonly withdrawn: readonly Prefix[];
 }
@@ -189,7 +212,10 @@ export function fromUpdate(u: UpdateMessage): DecodedUpdate {
         break;
       case AttributeType.AS_PATH:
         asPath = a.value.flatMap((s) =>
-          s.type === AsPathSegmentType.AS_CONFED_SEQUENCE || s.type === AsPathSegmentType.AS_CONFED_SET ? [] : [...s.asns],
+          s.type === AsPathSegmentType.AS_CONFED_SEQUENCE ||
+          s.type === AsPathSegmentType.AS_CONFED_SET
+            ? []
+            : [...s.asns],
         );
         break;
       case AttributeType.NEXT_HOP:
@@ -208,24 +234,44 @@ export function fromUpdate(u: UpdateMessage): DecodedUpdate {
         largeCommunities = a.value.map((c) => `${c.globalAdmin}:${c.localData1}:${c.localData2}`);
         break;
       case AttributeType.MP_REACH_NLRI:
-        if (a.value.safi === Safi.UNICAST && (a.value.afi === Afi.IPV6 || a.value.afi === Afi.IPV4)) {
-          nextHop6 = formatAddress(a.value.nextHop.subarray(0, a.value.nextHop.length >= 16 ? 16 : 4));
+        if (
+          a.value.safi === Safi.UNICAST &&
+          (a.value.afi === Afi.IPV6 || a.value.afi === Afi.IPV4)
+        ) {
+          nextHop6 = formatAddress(
+            a.value.nextHop.subarray(0, a.value.nextHop.length >= 16 ? 16 : 4),
+          );
           announced6.push(...a.value.nlri);
         }
         break;
       case AttributeType.MP_UNREACH_NLRI:
-        if (a.value.safi === Safi.UNICAST) withdrawn.push(...a.value.withdrawn.map((w) => w.prefix));
+        if (a.value.safi === Safi.UNICAST)
+          withdrawn.push(...a.value.withdrawn.map((w) => w.prefix));
         break;
       default:
         break;
     }
   }
-  const base = { origin, asPath, communities, largeCommunities, ...(med !== undefined ? { med } : {}), ...(localPref !== undefined ? { localPref } : {}) };
+  const base = {
+    origin,
+    asPath,
+    communities,
+    largeCommunities,
+    ...(med !== undefined ? { med } : {}),
+    ...(localPref !== undefined ? { localPref } : {}),
+  };
   const announced = [
-    ...u.nlri.map((n) => ({ prefix: n.prefix, attributes: { ...base, ...(nextHop4 ? { nextHop: nextHop4 } : {}) } })),
-    ...announced6.map((n) => ({ prefix: n.prefix, attributes: { ...base, ...(nextHop6 ? { nextHop: nextHop6 } : {}) } })),
+    ...u.nlri.map((n) => ({
+      prefix: n.prefix,
+      attributes: { ...base, ...(nextHop4 ? { nextHop: nextHop4 } : {}) },
+    })),
+    ...announced6.map((n) => ({
+      prefix: n.prefix,
+      attributes: { ...base, ...(nextHop6 ? { nextHop: nextHop6 } : {}) },
+    })),
   ];
-  if (u.action === 'withdraw') return { announced: [], withdrawn: [...withdrawn, ...announced.map((r) => r.prefix)] };
+  if (u.action === 'withdraw')
+    return { announced: [], withdrawn: [...withdrawn, ...announced.map((r) => r.prefix)] };
   return { announced, withdrawn };
 }
 
@@ -245,7 +291,10 @@ const PER_UPDATE: Readonly<Record<1 | 2, number>> = { 1: 600, 2: 180 };
 export function packUpdates(
   afi: 1 | 2,
   withdrawn: readonly Prefix[],
-  groups: Iterable<{ readonly attributes: SpeakerRouteAttributes; readonly prefixes: readonly Prefix[] }>,
+  groups: Iterable<{
+    readonly attributes: SpeakerRouteAttributes;
+    readonly prefixes: readonly Prefix[];
+  }>,
 ): UpdateMessage[] {
   const out: UpdateMessage[] = [];
   const n = PER_UPDATE[afi];

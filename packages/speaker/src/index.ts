@@ -19,16 +19,17 @@
  * @packageDocumentation
  * @module @bgp/speaker
  */
-export * from './attributes.js';
-export * from './loc-rib.js';
-export * from './peer.js';
-export * from './speaker.js';
-export * from './types.js';
+
 export * from './agent/agent.js';
 export * from './agent/api.js';
 export * from './agent/format.js';
 export * from './agent/metrics.js';
 export * from './agent/plan.js';
+export * from './attributes.js';
 export * from './cli/agent-main.js';
 export * from './cli/bgp-main.js';
 export * from './demo/run-demo.js';
+export * from './loc-rib.js';
+export * from './peer.js';
+export * from './speaker.js';
+export * from './types.js';

@@ -75,16 +75,25 @@ function compareAddress(a: string | null, b: string | null): number {
  * Compares two paths; negative when `a` is better. Returns the deciding step too.
  * MED is compared only between paths from the same neighbouring AS (§9.1.2.2 c).
  */
-export function comparePaths(a: RibPath, b: RibPath): { readonly order: number; readonly step: LosingStep } {
+export function comparePaths(
+  a: RibPath,
+  b: RibPath,
+): { readonly order: number; readonly step: LosingStep } {
   const lp = (p: RibPath): number => p.attributes.localPref ?? 100;
   if (lp(a) !== lp(b)) return { order: lp(b) - lp(a), step: 'local-pref' };
   const local = (p: RibPath): number => (p.source.kind === 'local' ? 0 : 1);
   if (local(a) !== local(b)) return { order: local(a) - local(b), step: 'locally-originated' };
   if (a.attributes.asPath.length !== b.attributes.asPath.length)
-    return { order: a.attributes.asPath.length - b.attributes.asPath.length, step: 'as-path-length' };
+    return {
+      order: a.attributes.asPath.length - b.attributes.asPath.length,
+      step: 'as-path-length',
+    };
   const o = ['IGP', 'EGP', 'INCOMPLETE'];
   if (a.attributes.origin !== b.attributes.origin)
-    return { order: o.indexOf(a.attributes.origin) - o.indexOf(b.attributes.origin), step: 'origin' };
+    return {
+      order: o.indexOf(a.attributes.origin) - o.indexOf(b.attributes.origin),
+      step: 'origin',
+    };
   if (a.attributes.asPath[0] === b.attributes.asPath[0]) {
     const ma = a.attributes.med ?? 0;
     const mb = b.attributes.med ?? 0;
@@ -93,7 +102,10 @@ export function comparePaths(a: RibPath, b: RibPath): { readonly order: number; 
   const ebgp = (p: RibPath): number => (p.source.kind === 'ebgp' ? 0 : 1);
   if (ebgp(a) !== ebgp(b)) return { order: ebgp(a) - ebgp(b), step: 'ebgp-over-ibgp' };
   if (a.source.bgpIdentifier !== b.source.bgpIdentifier)
-    return { order: (a.source.bgpIdentifier >>> 0) - (b.source.bgpIdentifier >>> 0), step: 'router-id' };
+    return {
+      order: (a.source.bgpIdentifier >>> 0) - (b.source.bgpIdentifier >>> 0),
+      step: 'router-id',
+    };
   return { order: compareAddress(a.source.address, b.source.address), step: 'peer-address' };
 }
 
@@ -114,7 +126,9 @@ export class LocRib {
   /** Adds or replaces the path of `path.source` for its prefix. */
   set(path: RibPath): void {
     const key = formatPrefix(path.prefix);
-    const list = (this.table.get(key) ?? []).filter((p) => p.source.address !== path.source.address);
+    const list = (this.table.get(key) ?? []).filter(
+      (p) => p.source.address !== path.source.address,
+    );
     list.push(path);
     this.table.set(key, this.sort(list));
     this.changed.set(key, path.prefix);
@@ -167,7 +181,9 @@ export class LocRib {
   explain(prefix: Prefix): ExplainedPath[] {
     const list = this.table.get(formatPrefix(prefix)) ?? [];
     return list.map((p, i) =>
-      i === 0 ? { ...p, best: true } : { ...p, best: false, lostAt: comparePaths(list[i - 1]!, p).step },
+      i === 0
+        ? { ...p, best: true }
+        : { ...p, best: false, lostAt: comparePaths(list[i - 1]!, p).step },
     );
   }
 

@@ -25,12 +25,24 @@ import {
   safiName,
 } from './attributes.js';
 import type { PathSource, RibPath } from './loc-rib.js';
-import type { FamilyCounts, InstanceConfig, PeerConfig, PeerRef, SpeakerComponents, SpeakerFamily } from './types.js';
+import type {
+  FamilyCounts,
+  InstanceConfig,
+  PeerConfig,
+  PeerRef,
+  SpeakerComponents,
+  SpeakerFamily,
+} from './types.js';
 
 /** What the peer runtime needs from its speaker. */
 export interface PeerHost {
   /** A received route changed (announce with attributes, or withdraw with undefined). */
-  received(peer: PeerRuntime, prefix: Prefix, attributes: SpeakerRouteAttributes | undefined, stale: boolean): void;
+  received(
+    peer: PeerRuntime,
+    prefix: Prefix,
+    attributes: SpeakerRouteAttributes | undefined,
+    stale: boolean,
+  ): void;
   /** The session reached Established: send the table. */
   established(peer: PeerRuntime, negotiated: NegotiatedSession): void;
   /** Emits a speaker event. */
@@ -128,7 +140,9 @@ export class PeerRuntime {
   get activeFamilies(): readonly SpeakerFamily[] {
     const n = this.session.negotiated;
     if (this.session.state !== 'Established' || !n) return [];
-    return this.families.filter((f) => n.families.some((g) => g.afi === f.afi && g.safi === f.safi));
+    return this.families.filter((f) =>
+      n.families.some((g) => g.afi === f.afi && g.safi === f.safi),
+    );
   }
 
   /** Where the peer's routes come from, for the Loc-RIB. */
@@ -239,7 +253,12 @@ export class PeerRuntime {
       }
       for (const r of d.announced) {
         const key = formatPrefix(r.prefix);
-        this.adjIn.set(key, { prefix: r.prefix, attributes: r.attributes, key: attributesKey(r.attributes), stale: false });
+        this.adjIn.set(key, {
+          prefix: r.prefix,
+          attributes: r.attributes,
+          key: attributesKey(r.attributes),
+          stale: false,
+        });
         this.host.received(this, r.prefix, r.attributes, false);
       }
     });
@@ -281,7 +300,8 @@ export class PeerRuntime {
     s.on('route-refresh:received', ({ message }) => {
       if (s !== this.session || message.subtype !== 0) return;
       // RFC 2918 §4: send the whole Adj-RIB-Out of the family again.
-      for (const [k, e] of this.adjOut) if ((e.prefix.address.length === 4 ? 1 : 2) === message.afi) this.adjOut.delete(k);
+      for (const [k, e] of this.adjOut)
+        if ((e.prefix.address.length === 4 ? 1 : 2) === message.afi) this.adjOut.delete(k);
       this.host.established(this, this.session.negotiated!);
     });
   }
@@ -337,7 +357,12 @@ export class PeerRuntime {
    * Makes the Adj-RIB-Out equal `desired` (prefix text to route) for the active families,
    * sending withdrawals and announcements packed by attribute set, then End-of-RIB once.
    */
-  sync(desired: ReadonlyMap<string, { readonly prefix: Prefix; readonly attributes: SpeakerRouteAttributes }>): void {
+  sync(
+    desired: ReadonlyMap<
+      string,
+      { readonly prefix: Prefix; readonly attributes: SpeakerRouteAttributes }
+    >,
+  ): void {
     const families = this.activeFamilies;
     if (families.length === 0) return;
     for (const f of families) {
@@ -361,7 +386,12 @@ export class PeerRuntime {
       for (const u of packUpdates(f.afi, withdrawn, groups.values())) this.session.sendUpdate(u);
       const announced = [...groups.values()].flatMap((g) => g.prefixes.map(formatPrefix));
       if (announced.length > 0 || withdrawn.length > 0)
-        this.host.event('routes:sent', { ...this.ref, afi: f.afi, announced, withdrawn: withdrawn.map(formatPrefix) });
+        this.host.event('routes:sent', {
+          ...this.ref,
+          afi: f.afi,
+          announced,
+          withdrawn: withdrawn.map(formatPrefix),
+        });
       if (!this.eorSent.has(f.afi)) {
         this.eorSent.add(f.afi);
         this.session.sendEndOfRib(f.afi, f.safi);
@@ -379,7 +409,8 @@ export class PeerRuntime {
         return n;
       };
       let accepted = 0;
-      for (const k of this.accepted) if (this.adjIn.get(k)?.prefix.address.length === width) accepted++;
+      for (const k of this.accepted)
+        if (this.adjIn.get(k)?.prefix.address.length === width) accepted++;
       return {
         afi: afiName(f.afi),
         safi: safiName(f.safi),
@@ -393,6 +424,7 @@ export class PeerRuntime {
   /** Adj-RIB-In entries as Loc-RIB paths (for re-import after a hook change). */
   *received(): IterableIterator<RibPath> {
     const source = this.source;
-    for (const e of this.adjIn.values()) yield { prefix: e.prefix, source, attributes: e.attributes, stale: e.stale };
+    for (const e of this.adjIn.values())
+      yield { prefix: e.prefix, source, attributes: e.attributes, stale: e.stale };
   }
 }

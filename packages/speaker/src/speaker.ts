@@ -27,8 +27,8 @@ import {
 import { LocRib, type PathSource, type RibPath } from './loc-rib.js';
 import { PeerRuntime, routerIdNumber, sessionKey } from './peer.js';
 import {
-  acceptNone,
   type AdvertisedStatus,
+  acceptNone,
   type ExplainedRoute,
   type ExportCandidate,
   type InstanceConfig,
@@ -128,7 +128,8 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
 
   /** Adds an instance; its listener opens on {@link Speaker.start} (or now, when started). */
   async addInstance(config: InstanceConfig): Promise<void> {
-    if (this.instances.has(config.name)) throw new SpeakerConfigError(`instance ${config.name} exists`);
+    if (this.instances.has(config.name))
+      throw new SpeakerConfigError(`instance ${config.name} exists`);
     routerIdNumber(config.routerId);
     const inst: Instance = {
       config,
@@ -164,7 +165,10 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   private async listen(inst: Instance): Promise<void> {
     const l = inst.config.listen;
     if (!l || inst.listener) return;
-    const listener = new Listener({ port: l.port, ...(l.host !== undefined ? { host: l.host } : {}) });
+    const listener = new Listener({
+      port: l.port,
+      ...(l.host !== undefined ? { host: l.host } : {}),
+    });
     for (const p of inst.peers.values()) this.register(listener, p);
     await listener.listen();
     inst.listener = listener;
@@ -183,7 +187,13 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const inst = this.instance(instance);
     if (inst.peers.has(config.address))
       throw new SpeakerConfigError(`peer ${config.address} exists in ${instance}`);
-    const p = new PeerRuntime(config, inst.config, this.host(inst), this.components, this.options.restarting ?? false);
+    const p = new PeerRuntime(
+      config,
+      inst.config,
+      this.host(inst),
+      this.components,
+      this.options.restarting ?? false,
+    );
     inst.peers.set(config.address, p);
     if (inst.listener) this.register(inst.listener, p);
     if (this.started) p.start();
@@ -200,7 +210,9 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const p = inst.peers.get(config.address);
     if (!p) throw new SpeakerConfigError(`no peer ${config.address} in ${instance}`);
     if (sessionKey(p.config) !== sessionKey(config)) {
-      this.log.info(`${instance}/${config.name ?? config.address}: configuration changed, resetting the session`);
+      this.log.info(
+        `${instance}/${config.name ?? config.address}: configuration changed, resetting the session`,
+      );
       p.reset(config);
       if (this.started) p.start();
       this.markDirty(inst);
@@ -232,12 +244,21 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   // ---- routes ------------------------------------------------------------------------------
 
   /** Originates (or replaces) a route in an instance; the peers' export hooks see it. */
-  originate(instance: string, prefix: string | Prefix, attributes: RouteAttributesInput = {}): void {
+  originate(
+    instance: string,
+    prefix: string | Prefix,
+    attributes: RouteAttributesInput = {},
+  ): void {
     const inst = this.instance(instance);
     const p = typeof prefix === 'string' ? parsePrefix(prefix) : prefix;
     const attrs = normalizeAttributes(attributes);
     for (const c of attrs.communities) parseCommunityText(c); // fail here, not at send time
-    const path: RibPath = { prefix: p, source: this.localSource(inst), attributes: attrs, stale: false };
+    const path: RibPath = {
+      prefix: p,
+      source: this.localSource(inst),
+      attributes: attrs,
+      stale: false,
+    };
     inst.originated.set(formatPrefix(p), path);
     inst.rib.set(path);
     this.markDirty(inst);
@@ -259,7 +280,12 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   }
 
   private localSource(inst: Instance): PathSource {
-    return { address: null, asn: inst.config.asn, bgpIdentifier: routerIdNumber(inst.config.routerId), kind: 'local' };
+    return {
+      address: null,
+      asn: inst.config.asn,
+      bgpIdentifier: routerIdNumber(inst.config.routerId),
+      kind: 'local',
+    };
   }
 
   // ---- running -----------------------------------------------------------------------------
@@ -277,10 +303,13 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
    * @param options - `graceful`: close without NOTIFICATION so that peers with graceful restart
    *   keep our routes (RFC 4724); otherwise Cease 6/2 with `message` (RFC 9003)
    */
-  async stop(options: { readonly graceful?: boolean; readonly message?: string } = {}): Promise<void> {
+  async stop(
+    options: { readonly graceful?: boolean; readonly message?: string } = {},
+  ): Promise<void> {
     this.started = false;
     for (const inst of this.instances.values()) {
-      for (const p of inst.peers.values()) p.stop(options.graceful ?? false, options.message ?? 'bgp-agent stopping');
+      for (const p of inst.peers.values())
+        p.stop(options.graceful ?? false, options.message ?? 'bgp-agent stopping');
       await inst.listener?.close();
       inst.listener = undefined;
     }
@@ -327,7 +356,8 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       this.feedSinks(inst);
       if (!inst.dirty) continue;
       inst.dirty = false;
-      for (const p of inst.peers.values()) if (p.session.state === 'Established') this.syncPeer(inst, p);
+      for (const p of inst.peers.values())
+        if (p.session.state === 'Established') this.syncPeer(inst, p);
     }
   }
 
@@ -336,7 +366,10 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   }
 
   /** What peer `p` should have: the export hook over the Loc-RIB, then the RFC 4271 rules. */
-  private exportFor(inst: Instance, p: PeerRuntime): Map<string, { prefix: Prefix; attributes: SpeakerRouteAttributes }> {
+  private exportFor(
+    inst: Instance,
+    p: PeerRuntime,
+  ): Map<string, { prefix: Prefix; attributes: SpeakerRouteAttributes }> {
     const out = new Map<string, { prefix: Prefix; attributes: SpeakerRouteAttributes }>();
     const ref = p.ref;
     const internal = p.internal;
@@ -346,11 +379,22 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       // RFC 4271 §9.2: routes learned from an iBGP peer are not sent to other iBGP peers.
       if (!hook && internal && best.source.kind === 'ibgp') continue;
       const afi = afiOfPrefix(best.prefix);
-      const candidate: ExportCandidate = { prefix: best.prefix, afi, attributes: best.attributes, source: best.source };
+      const candidate: ExportCandidate = {
+        prefix: best.prefix,
+        afi,
+        attributes: best.attributes,
+        source: best.source,
+      };
       const r = hook ? hook(candidate, ref) : undefined;
       if (r === null || r === false) continue;
-      const base = r === undefined || r === true ? best.attributes : normalizeAttributes({ ...best.attributes, ...r });
-      out.set(formatPrefix(best.prefix), { prefix: best.prefix, attributes: this.exportRules(inst, p, best, base, afi) });
+      const base =
+        r === undefined || r === true
+          ? best.attributes
+          : normalizeAttributes({ ...best.attributes, ...r });
+      out.set(formatPrefix(best.prefix), {
+        prefix: best.prefix,
+        attributes: this.exportRules(inst, p, best, base, afi),
+      });
     }
     return out;
   }
@@ -369,7 +413,10 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
         : (p.config.nextHop?.ipv6 ?? (local.includes(':') ? local : mapped(local)));
     if (p.internal) {
       // RFC 4271 §5.1.5: LOCAL_PREF goes to internal peers (GoBGP's default 100 when unset).
-      const nextHop = path.source.kind === 'local' || path.source.kind === 'ebgp' || !a.nextHop ? self : a.nextHop;
+      const nextHop =
+        path.source.kind === 'local' || path.source.kind === 'ebgp' || !a.nextHop
+          ? self
+          : a.nextHop;
       return { ...a, localPref: a.localPref ?? 100, nextHop };
     }
     // RFC 4271 §5.1.2 and §5.1.5: prepend our AS, no LOCAL_PREF, next hop self towards eBGP;
@@ -385,14 +432,21 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
 
   private host(inst: Instance) {
     return {
-      received: (peer: PeerRuntime, prefix: Prefix, attributes: SpeakerRouteAttributes | undefined, stale: boolean) => {
+      received: (
+        peer: PeerRuntime,
+        prefix: Prefix,
+        attributes: SpeakerRouteAttributes | undefined,
+        stale: boolean,
+      ) => {
         const key = formatPrefix(prefix);
         const importHook = this.options.import ?? acceptNone;
         if (attributes === undefined) {
           peer.accepted.delete(key);
           inst.rib.delete(prefix, peer.config.address);
         } else {
-          const r = stale ? peer.accepted.has(key) : importHook({ prefix, afi: afiOfPrefix(prefix), attributes }, peer.ref);
+          const r = stale
+            ? peer.accepted.has(key)
+            : importHook({ prefix, afi: afiOfPrefix(prefix), attributes }, peer.ref);
           if (r === false) {
             peer.accepted.delete(key);
             inst.rib.delete(prefix, peer.config.address);
@@ -411,8 +465,11 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
         (this.emit as (e: string, p: unknown) => boolean)(name, payload);
         if (name === 'peer:down') {
           const e = payload as { name: string; reason: string; notification?: string };
-          this.log.info(`${inst.config.name}/${e.name}: session down (${e.reason}${e.notification ? `, ${e.notification}` : ''})`);
-        } else if (name === 'peer:up') this.log.info(`${inst.config.name}/${(payload as { name: string }).name}: Established`);
+          this.log.info(
+            `${inst.config.name}/${e.name}: session down (${e.reason}${e.notification ? `, ${e.notification}` : ''})`,
+          );
+        } else if (name === 'peer:up')
+          this.log.info(`${inst.config.name}/${(payload as { name: string }).name}: Established`);
       },
       log: (level: 'info' | 'warn', message: string) => this.log[level](message),
     };
@@ -454,7 +511,11 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     this.pendingSink = [];
     for (const sink of this.components.sinks ?? []) {
       this.sinkChain = this.sinkChain.then(() =>
-        sink.apply(batch).catch((err: unknown) => this.log.error(`datapath ${sink.name}: ${(err as Error).message}`)),
+        sink
+          .apply(batch)
+          .catch((err: unknown) =>
+            this.log.error(`datapath ${sink.name}: ${(err as Error).message}`),
+          ),
       );
     }
   }
@@ -476,9 +537,11 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
           peerASN: n?.peerAs ?? p.config.asn,
           localASN: inst.config.asn,
           sessionState: p.session.state,
-          uptimeSeconds: p.establishedAt !== undefined ? Math.floor((now - p.establishedAt) / 1000) : 0,
+          uptimeSeconds:
+            p.establishedAt !== undefined ? Math.floor((now - p.establishedAt) / 1000) : 0,
           holdTime: n?.holdTime ?? p.config.holdTime ?? 90,
-          keepalive: n?.keepaliveTime ?? p.config.keepaliveTime ?? Math.floor((p.config.holdTime ?? 90) / 3),
+          keepalive:
+            n?.keepaliveTime ?? p.config.keepaliveTime ?? Math.floor((p.config.holdTime ?? 90) / 3),
           capabilities: n ? capabilityNames(n) : [],
           families: p.counts(),
           lastError: p.lastError,
@@ -493,7 +556,8 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const out: RouteStatus[] = [];
     for (const inst of this.instances.values()) {
       if (instance !== undefined && inst.config.name !== instance) continue;
-      for (const p of inst.rib.paths()) if (afiOfPrefix(p.prefix) === afi) out.push(toStatus(inst.config.name, p));
+      for (const p of inst.rib.paths())
+        if (afiOfPrefix(p.prefix) === afi) out.push(toStatus(inst.config.name, p));
     }
     // Stable sort: paths of one prefix keep their best-first order.
     return sortedByPrefix(out);
@@ -506,7 +570,13 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       for (const p of inst.peers.values()) {
         if (peer !== undefined && p.config.address !== peer) continue;
         for (const r of p.received())
-          if (afiOfPrefix(r.prefix) === afi) out.push(toStatus(inst.config.name, { ...r, best: inst.rib.best(r.prefix)?.source.address === p.config.address }));
+          if (afiOfPrefix(r.prefix) === afi)
+            out.push(
+              toStatus(inst.config.name, {
+                ...r,
+                best: inst.rib.best(r.prefix)?.source.address === p.config.address,
+              }),
+            );
       }
     return sortedByPrefix(out);
   }
@@ -524,7 +594,11 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
           routes: sortedByPrefix(
             [...p.adjOut.values()]
               .filter((e) => afiOfPrefix(e.prefix) === afi)
-              .map((e) => ({ prefix: formatPrefix(e.prefix), nextHop: e.attributes.nextHop ?? null, attributes: e.attributes })),
+              .map((e) => ({
+                prefix: formatPrefix(e.prefix),
+                nextHop: e.attributes.nextHop ?? null,
+                attributes: e.attributes,
+              })),
           ),
         });
       }
@@ -544,7 +618,10 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
 
 /** Names of the negotiated capabilities, for status. */
 export function capabilityNames(n: NegotiatedSession): string[] {
-  const out = n.families.map((f) => `mp-${f.afi === 1 ? 'ipv4' : f.afi === 2 ? 'ipv6' : f.afi}-${f.safi === 1 ? 'unicast' : f.safi}`);
+  const out = n.families.map(
+    (f) =>
+      `mp-${f.afi === 1 ? 'ipv4' : f.afi === 2 ? 'ipv6' : f.afi}-${f.safi === 1 ? 'unicast' : f.safi}`,
+  );
   if (n.fourOctetAs) out.push('4-octet-as');
   if (n.routeRefresh) out.push('route-refresh');
   if (n.enhancedRouteRefresh) out.push('enhanced-route-refresh');

@@ -83,10 +83,7 @@ export interface ImportCandidate {
  * Decides whether a received route enters the Loc-RIB (true / attributes to store instead) or
  * stays in the Adj-RIB-In only (false). The default accepts nothing, as Cilium does.
  */
-export type ImportHook = (
-  route: ImportCandidate,
-  peer: PeerRef,
-) => RouteAttributesInput | boolean;
+export type ImportHook = (route: ImportCandidate, peer: PeerRef) => RouteAttributesInput | boolean;
 
 /** Accepts every route (for route collectors and datapath plugins). */
 export const acceptAll: ImportHook = () => true;

@@ -199,6 +199,21 @@ describe('bgp-decode FILE (MRT)', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('reads MRT from stdin when the file is -', async () => {
+    const { readFileSync } = await import('node:fs');
+    const stdout = new PassThrough();
+    const out: Buffer[] = [];
+    stdout.on('data', (c: Buffer) => out.push(c));
+    const bytes = readFileSync(join(repoRoot, 'packages/wire/samples/table.mrt.gz'));
+    const code = await main(['-'], {
+      stdin: Readable.from([bytes]),
+      stdout,
+      stderr: new PassThrough(),
+    });
+    expect(code).toBe(0);
+    expect(Buffer.concat(out).toString('utf8').trim().split('\n')).toHaveLength(5);
+  });
+
   it('exits 1 with a message for a file that does not exist', async () => {
     const r = await run(['/nonexistent/file.mrt']);
     expect(r.code).toBe(1);

@@ -101,6 +101,9 @@ export function spawnDaemon(
   let done = false;
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => {
+      // The watchdog leaves only after `kill -KILL 0`: the group is empty, and its id may be
+      // reused, so it must not be signalled again.
+      liveGroups.delete(pid);
       done = true;
       resolve(code ?? signal ?? 'unknown');
     });
@@ -123,13 +126,20 @@ export function spawnDaemon(
     hasExited: () => done,
     stop(graceMs = 3000) {
       stopping ??= (async () => {
+        // A group whose leader has exited is empty (the watchdog's last act is `kill -KILL 0`)
+        // and its id may belong to someone else by now: signal it only while the leader lives.
+        if (done) return;
         killGroup('SIGTERM');
-        const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs));
-        if ((await Promise.race([exited, timer])) === 'timeout') killGroup('SIGKILL');
-        // Helpers forked by the daemon may outlive it; the group kill reaches them too.
-        killGroup('SIGKILL');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))]);
-        liveGroups.delete(pid);
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((r) => {
+          timer = setTimeout(() => r('timeout'), graceMs);
+        });
+        const first = await Promise.race([exited, timeout]);
+        clearTimeout(timer);
+        if (first === 'timeout' && !done) {
+          killGroup('SIGKILL');
+          await exited;
+        }
       })();
       return stopping;
     },

@@ -22,8 +22,8 @@ import {
   renderNode,
   type YamlSource,
 } from '@bgp/policy';
-import { acceptAll, type Logger, type SpeakerComponents } from '../types.js';
 import { Speaker } from '../speaker.js';
+import { acceptAll, type Logger, type SpeakerComponents } from '../types.js';
 import { exportHookFor, type PlannedInstance, planFromRender } from './plan.js';
 
 /** Options of an {@link Agent}. */
@@ -68,7 +68,12 @@ export interface AgentStatus {
   /** The object configuring the node, or null. */
   readonly source: RenderedNode['source'];
   /** Instances and peer counts. */
-  readonly instances: readonly { readonly name: string; readonly localASN: number; readonly routerID: string; readonly peers: number }[];
+  readonly instances: readonly {
+    readonly name: string;
+    readonly localASN: number;
+    readonly routerID: string;
+    readonly peers: number;
+  }[];
   /** Conditions whose status is True (problems), plus Unknown ones. */
   readonly conditions: readonly Condition[];
   /** Errors of the last reconcile (validation, unreadable files): the running state was kept. */
@@ -76,7 +81,11 @@ export interface AgentStatus {
   /** Warnings of the last render. */
   readonly warnings: readonly string[];
   /** Reconciles done, and failed. */
-  readonly reconciles: { readonly total: number; readonly failed: number; readonly lastAt: string | null };
+  readonly reconciles: {
+    readonly total: number;
+    readonly failed: number;
+    readonly lastAt: string | null;
+  };
 }
 
 /** Route policy lines (`bgp route-policies`). */
@@ -119,7 +128,11 @@ export class Agent {
   private watchers: FSWatcher[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private reconciles = { total: 0, failed: 0, lastAt: null as string | null };
-  private reconciling: Promise<ReconcileResult> = Promise.resolve({ applied: false, changes: [], errors: [] });
+  private reconciling: Promise<ReconcileResult> = Promise.resolve({
+    applied: false,
+    changes: [],
+    errors: [],
+  });
   /** Called after every reconcile (metrics). */
   onReconcile: ((r: ReconcileResult, seconds: number) => void) | undefined;
 
@@ -131,7 +144,10 @@ export class Agent {
     this.options = options;
     this.log = components.logger ?? { info() {}, warn() {}, error() {} };
     this.speaker = new Speaker(
-      { ...(options.acceptRoutes ? { import: acceptAll } : {}), ...(options.restarting ? { restarting: true } : {}) },
+      {
+        ...(options.acceptRoutes ? { import: acceptAll } : {}),
+        ...(options.restarting ? { restarting: true } : {}),
+      },
       components,
     );
   }
@@ -145,7 +161,9 @@ export class Agent {
   }
 
   /** Stops watching and stops the sessions (graceful: no NOTIFICATION, peers keep our routes). */
-  async stop(options: { readonly graceful?: boolean; readonly message?: string } = {}): Promise<void> {
+  async stop(
+    options: { readonly graceful?: boolean; readonly message?: string } = {},
+  ): Promise<void> {
     for (const w of this.watchers) w.close();
     this.watchers = [];
     if (this.timer) clearTimeout(this.timer);
@@ -216,7 +234,11 @@ export class Agent {
         const warnings = node.warnings.map(formatWarning);
         let plan: PlannedInstance[];
         try {
-          plan = planFromRender(node, warnings, this.options.nextHop ? { nextHop: this.options.nextHop } : {});
+          plan = planFromRender(
+            node,
+            warnings,
+            this.options.nextHop ? { nextHop: this.options.nextHop } : {},
+          );
         } catch (err) {
           errors.push(`plan: ${(err as Error).message}`);
           plan = [];
@@ -267,8 +289,11 @@ export class Agent {
         const config = { ...planned.config, export: exportHookFor(planned.routes) };
         if (!peers.has(address)) {
           s.addPeer(name, config);
-          changes.push(`+peer ${name}/${planned.config.name} ${address}:${planned.config.port} AS ${planned.config.asn}`);
-        } else if (s.updatePeer(name, config) === 'reset') changes.push(`~peer ${name}/${planned.config.name} reset`);
+          changes.push(
+            `+peer ${name}/${planned.config.name} ${address}:${planned.config.port} AS ${planned.config.asn}`,
+          );
+        } else if (s.updatePeer(name, config) === 'reset')
+          changes.push(`~peer ${name}/${planned.config.name} reset`);
       }
       const have = new Set(s.originated(name));
       for (const prefix of have) {
@@ -293,8 +318,15 @@ export class Agent {
       node: this.options.node,
       files: this.options.files,
       source: r?.source ?? null,
-      instances: this.plan.map((p) => ({ name: p.config.name, localASN: p.config.asn, routerID: p.config.routerId, peers: p.peers.size })),
-      conditions: (r?.conditions ?? []).filter((c) => c.status === 'True' && !c.type.endsWith('IPAMRequestSatisfied')),
+      instances: this.plan.map((p) => ({
+        name: p.config.name,
+        localASN: p.config.asn,
+        routerID: p.config.routerId,
+        peers: p.peers.size,
+      })),
+      conditions: (r?.conditions ?? []).filter(
+        (c) => c.status === 'True' && !c.type.endsWith('IPAMRequestSatisfied'),
+      ),
       errors: this.errors,
       warnings: this.warnings,
       reconciles: { ...this.reconciles },

@@ -29,23 +29,38 @@ export function parseHostPort(text: string): { readonly host: string; readonly p
 }
 
 /** Answers one API request; exported so that tests and embedders can call it without a socket. */
-export async function handleApi(agent: Agent, method: string, url: string, registry?: Registry): Promise<{ status: number; type: string; body: string }> {
-  const json = (status: number, value: unknown) => ({ status, type: 'application/json', body: `${JSON.stringify(value, null, 2)}\n` });
+export async function handleApi(
+  agent: Agent,
+  method: string,
+  url: string,
+  registry?: Registry,
+): Promise<{ status: number; type: string; body: string }> {
+  const json = (status: number, value: unknown) => ({
+    status,
+    type: 'application/json',
+    body: `${JSON.stringify(value, null, 2)}\n`,
+  });
   if (method !== 'GET') return json(405, { error: 'only GET' });
   const u = new URL(url, 'http://agent');
   const parts = u.pathname.split('/').filter(Boolean);
   const s = agent.speaker;
   try {
-    if (u.pathname === '/metrics' && registry) return { status: 200, type: registry.contentType, body: await registry.metrics() };
+    if (u.pathname === '/metrics' && registry)
+      return { status: 200, type: registry.contentType, body: await registry.metrics() };
     if (parts[0] !== 'v1') return json(404, { error: `no ${u.pathname}` });
     switch (parts[1]) {
       case 'peers':
         return json(200, s.peers());
       case 'routes': {
         const afi = parseAfiName(parts[3] ?? 'ipv4');
-        if (afi === undefined || (parts[4] ?? 'unicast') !== 'unicast') return json(400, { error: 'family must be ipv4|ipv6 unicast' });
+        if (afi === undefined || (parts[4] ?? 'unicast') !== 'unicast')
+          return json(400, { error: 'family must be ipv4|ipv6 unicast' });
         const peer = u.searchParams.get('peer') ?? undefined;
-        if (parts[2] === 'available') return json(200, s.routes(afi).filter((r) => peer === undefined || r.peer === peer));
+        if (parts[2] === 'available')
+          return json(
+            200,
+            s.routes(afi).filter((r) => peer === undefined || r.peer === peer),
+          );
         if (parts[2] === 'received') return json(200, s.received(afi, peer));
         if (parts[2] === 'advertised') return json(200, s.advertised(afi, peer));
         return json(400, { error: 'table must be available|advertised|received' });
@@ -75,7 +90,11 @@ export async function handleApi(agent: Agent, method: string, url: string, regis
  * const server = await serveApi(agent, parseHostPort('127.0.0.1:9965'));
  * ```
  */
-export function serveApi(agent: Agent, at: { readonly host: string; readonly port: number }, registry?: Registry): Promise<Server> {
+export function serveApi(
+  agent: Agent,
+  at: { readonly host: string; readonly port: number },
+  registry?: Registry,
+): Promise<Server> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     handleApi(agent, req.method ?? 'GET', req.url ?? '/', registry).then(
       (r) => {

@@ -5,13 +5,26 @@
  * @module
  */
 import Table from 'cli-table3';
-import type { AgentStatus, RoutePolicyEntry } from './agent.js';
 import type { AdvertisedStatus, ExplainedRoute, PeerStatus, RouteStatus } from '../types.js';
+import type { AgentStatus, RoutePolicyEntry } from './agent.js';
 
 const PLAIN = {
   chars: {
-    top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
-    'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+    top: '',
+    'top-mid': '',
+    'top-left': '',
+    'top-right': '',
+    bottom: '',
+    'bottom-mid': '',
+    'bottom-left': '',
+    'bottom-right': '',
+    left: '',
+    'left-mid': '',
+    mid: '',
+    'mid-mid': '',
+    right: '',
+    'right-mid': '',
+    middle: '  ',
   },
   style: { head: [] as string[], border: [] as string[], 'padding-left': 0, 'padding-right': 0 },
 };
@@ -19,7 +32,11 @@ const PLAIN = {
 function table(head: string[], rows: (string | number)[][]): string {
   const t = new Table({ head, ...PLAIN });
   for (const r of rows) t.push(r.map(String));
-  return t.toString().split('\n').map((l) => l.trimEnd()).join('\n');
+  return t
+    .toString()
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
 }
 
 /** `1h2m3s` like Cilium's uptime column. */
@@ -35,17 +52,41 @@ export function formatUptime(seconds: number): string {
 export function peersTable(node: string, peers: readonly PeerStatus[]): string {
   const rows: (string | number)[][] = [];
   for (const p of peers) {
-    const fams = p.families.length > 0 ? p.families : [{ afi: '', safi: '', received: 0, advertised: 0 }];
+    const fams =
+      p.families.length > 0 ? p.families : [{ afi: '', safi: '', received: 0, advertised: 0 }];
     fams.forEach((f, i) => {
       const family = f.afi ? `${f.afi}/${f.safi}` : '';
       rows.push(
         i === 0
-          ? [node, p.localASN, p.peerASN, `${p.peerAddress}:${p.peerPort}`, p.sessionState.toLowerCase(), formatUptime(p.uptimeSeconds), family, f.received, f.advertised]
+          ? [
+              node,
+              p.localASN,
+              p.peerASN,
+              `${p.peerAddress}:${p.peerPort}`,
+              p.sessionState.toLowerCase(),
+              formatUptime(p.uptimeSeconds),
+              family,
+              f.received,
+              f.advertised,
+            ]
           : ['', '', '', '', '', '', family, f.received, f.advertised],
       );
     });
   }
-  return table(['Node', 'Local AS', 'Peer AS', 'Peer Address', 'Session State', 'Uptime', 'Family', 'Received', 'Advertised'], rows);
+  return table(
+    [
+      'Node',
+      'Local AS',
+      'Peer AS',
+      'Peer Address',
+      'Session State',
+      'Uptime',
+      'Family',
+      'Received',
+      'Advertised',
+    ],
+    rows,
+  );
 }
 
 /** Attributes the way Cilium prints them (GoBGP's strings). */
@@ -55,8 +96,10 @@ export function formatAttributes(a: RouteStatus['attributes']): string {
   if (a.nextHop) parts.push(`{Nexthop: ${a.nextHop}}`);
   if (a.med !== undefined) parts.push(`{Med: ${a.med}}`);
   if (a.localPref !== undefined) parts.push(`{LocalPref: ${a.localPref}}`);
-  if (a.communities.length > 0) parts.push(`{Communities: ${a.communities.map(communityName).join(', ')}}`);
-  if (a.largeCommunities.length > 0) parts.push(`{LargeCommunity: [ ${a.largeCommunities.join(', ')}]}`);
+  if (a.communities.length > 0)
+    parts.push(`{Communities: ${a.communities.map(communityName).join(', ')}}`);
+  if (a.largeCommunities.length > 0)
+    parts.push(`{LargeCommunity: [ ${a.largeCommunities.join(', ')}]}`);
   return `[${parts.join(' ')}]`;
 }
 
@@ -74,18 +117,42 @@ export function communityName(c: string): string {
 }
 
 /** `Node  VRouter  Prefix  NextHop  Best  Attrs` (routes available). */
-export function availableTable(node: string, routes: readonly RouteStatus[], vrouter: (instance: string) => string): string {
+export function availableTable(
+  node: string,
+  routes: readonly RouteStatus[],
+  vrouter: (instance: string) => string,
+): string {
   return table(
     ['Node', 'VRouter', 'Prefix', 'NextHop', 'Peer', 'Best', 'Attrs'],
-    routes.map((r) => [node, vrouter(r.instance), r.prefix, r.nextHop ?? '0.0.0.0', r.peer ?? 'local', r.best ? '*' : '', formatAttributes(r.attributes)]),
+    routes.map((r) => [
+      node,
+      vrouter(r.instance),
+      r.prefix,
+      r.nextHop ?? '0.0.0.0',
+      r.peer ?? 'local',
+      r.best ? '*' : '',
+      formatAttributes(r.attributes),
+    ]),
   );
 }
 
 /** `Node  VRouter  Peer  Prefix  NextHop  Attrs` (routes advertised). */
-export function advertisedTable(node: string, peers: readonly AdvertisedStatus[], vrouter: (instance: string) => string): string {
+export function advertisedTable(
+  node: string,
+  peers: readonly AdvertisedStatus[],
+  vrouter: (instance: string) => string,
+): string {
   const rows: (string | number)[][] = [];
   for (const p of peers)
-    for (const r of p.routes) rows.push([node, vrouter(p.instance), p.peerAddress, r.prefix, r.nextHop ?? '', formatAttributes(r.attributes)]);
+    for (const r of p.routes)
+      rows.push([
+        node,
+        vrouter(p.instance),
+        p.peerAddress,
+        r.prefix,
+        r.nextHop ?? '',
+        formatAttributes(r.attributes),
+      ]);
   return table(['Node', 'VRouter', 'Peer', 'Prefix', 'NextHop', 'Attrs'], rows);
 }
 
@@ -94,13 +161,25 @@ export function routePoliciesTable(entries: readonly RoutePolicyEntry[]): string
   return table(
     ['Instance', 'Peer', 'Match Prefix', 'Path Actions', 'Sources'],
     entries.map((e) => {
-      const a = e.attributes as { communities?: string[]; largeCommunities?: string[]; localPref?: number };
+      const a = e.attributes as {
+        communities?: string[];
+        largeCommunities?: string[];
+        localPref?: number;
+      };
       const actions = [
         ...(a.localPref !== undefined ? [`SetLocalPreference: ${a.localPref}`] : []),
         ...(a.communities?.length ? [`AddCommunities: [${a.communities.join(' ')}]`] : []),
-        ...(a.largeCommunities?.length ? [`AddLargeCommunities: [${a.largeCommunities.join(' ')}]`] : []),
+        ...(a.largeCommunities?.length
+          ? [`AddLargeCommunities: [${a.largeCommunities.join(' ')}]`]
+          : []),
       ];
-      return [e.instance, `${e.peer} (${e.peerAddress})`, e.prefix, actions.join(', '), e.sources.join(' ')];
+      return [
+        e.instance,
+        `${e.peer} (${e.peerAddress})`,
+        e.prefix,
+        actions.join(', '),
+        e.sources.join(' '),
+      ];
     }),
   );
 }
@@ -110,7 +189,14 @@ export function explainTable(routes: readonly ExplainedRoute[]): string {
   if (routes.length === 0) return 'no path for this prefix';
   return table(
     ['Instance', 'Prefix', 'From', 'Best', 'Lost At', 'Attrs'],
-    routes.map((r) => [r.instance, r.prefix, r.peer ?? 'local', r.best ? '*' : '', r.lostAt ?? '', formatAttributes(r.attributes)]),
+    routes.map((r) => [
+      r.instance,
+      r.prefix,
+      r.peer ?? 'local',
+      r.best ? '*' : '',
+      r.lostAt ?? '',
+      formatAttributes(r.attributes),
+    ]),
   );
 }
 
@@ -122,10 +208,14 @@ export function statusText(s: AgentStatus): string {
     `Files:       ${s.files.join(', ')}`,
     `Reconciles:  ${s.reconciles.total} (${s.reconciles.failed} failed), last ${s.reconciles.lastAt ?? 'never'}`,
   ];
-  for (const i of s.instances) lines.push(`Instance:    ${i.name} AS ${i.localASN} router ID ${i.routerID}, ${i.peers} peer(s)`);
+  for (const i of s.instances)
+    lines.push(
+      `Instance:    ${i.name} AS ${i.localASN} router ID ${i.routerID}, ${i.peers} peer(s)`,
+    );
   if (s.conditions.length > 0) {
     lines.push('Conditions:');
-    for (const c of s.conditions) lines.push(`  ${c.object} ${c.type}=${c.status} (${c.reason}): ${c.message}`);
+    for (const c of s.conditions)
+      lines.push(`  ${c.object} ${c.type}=${c.status} (${c.reason}): ${c.message}`);
   }
   if (s.errors.length > 0) {
     lines.push('Errors (running configuration kept):');

@@ -21,7 +21,10 @@ const PREFIX = 'cilium_bgp_control_plane_';
  * console.log(await registry.metrics());
  * ```
  */
-export function agentMetrics(agent: Agent, options: { readonly processMetrics?: boolean } = {}): Registry {
+export function agentMetrics(
+  agent: Agent,
+  options: { readonly processMetrics?: boolean } = {},
+): Registry {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const peerLabels = ['vrouter', 'neighbor', 'neighbor_asn'] as const;
@@ -39,7 +42,8 @@ export function agentMetrics(agent: Agent, options: { readonly processMetrics?: 
     registers: [registry],
     collect() {
       this.reset();
-      for (const p of agent.speaker.peers()) this.set(base(p), p.sessionState === 'Established' ? 1 : 0);
+      for (const p of agent.speaker.peers())
+        this.set(base(p), p.sessionState === 'Established' ? 1 : 0);
     },
   });
   for (const [what, help] of [

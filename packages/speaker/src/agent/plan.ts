@@ -56,17 +56,24 @@ export function planFromRender(
     for (const p of inst.peers) {
       if (p.peerAddress === '') continue;
       if (peers.has(p.peerAddress)) {
-        warnings.push(`instance ${inst.name}: peer ${p.name} repeats address ${p.peerAddress}; ignored`);
+        warnings.push(
+          `instance ${inst.name}: peer ${p.name} repeats address ${p.peerAddress}; ignored`,
+        );
         continue;
       }
-      if (p.auth) warnings.push(`instance ${inst.name}: peer ${p.name}: TCP-MD5 from Secrets is not read by bgp-agent; session without it`);
+      if (p.auth)
+        warnings.push(
+          `instance ${inst.name}: peer ${p.name}: TCP-MD5 from Secrets is not read by bgp-agent; session without it`,
+        );
       const families: SpeakerFamily[] = [];
       const routes = new Map<string, RouteAttributesInput>();
       const sources = new Map<string, readonly string[]>();
       for (const f of p.families) {
         const afi = parseAfiName(f.afi);
         if (afi === undefined || f.safi !== 'unicast') {
-          warnings.push(`instance ${inst.name}: peer ${p.name}: family ${f.afi}/${f.safi} is not supported; skipped`);
+          warnings.push(
+            `instance ${inst.name}: peer ${p.name}: family ${f.afi}/${f.safi} is not supported; skipped`,
+          );
           continue;
         }
         families.push({ afi, safi: 1 });
@@ -92,7 +99,9 @@ export function planFromRender(
         holdTime: p.timers.holdTimeSeconds,
         keepaliveTime: p.timers.keepAliveTimeSeconds,
         connectRetryTime: p.timers.connectRetryTimeSeconds,
-        ...(p.gracefulRestart.enabled ? { gracefulRestart: { restartTime: p.gracefulRestart.restartTimeSeconds } } : {}),
+        ...(p.gracefulRestart.enabled
+          ? { gracefulRestart: { restartTime: p.gracefulRestart.restartTimeSeconds } }
+          : {}),
         ...(p.ebgpMultihop !== null && p.ebgpMultihop > 1 ? { ttl: p.ebgpMultihop } : {}),
         ...(options.nextHop ? { nextHop: options.nextHop } : {}),
       };

@@ -14,10 +14,10 @@
  */
 import type { Server } from 'node:http';
 import type { DatapathSink } from '@bgp/rib';
-import type { Logger } from '../types.js';
 import { Agent } from '../agent/agent.js';
 import { DEFAULT_API, parseHostPort, serveApi } from '../agent/api.js';
 import { agentMetrics } from '../agent/metrics.js';
+import type { Logger } from '../types.js';
 
 /** Parsed command line of `bgp-agent`. */
 export interface AgentArgs {
@@ -76,12 +76,21 @@ export function parseAgentArgs(argv: readonly string[]): AgentArgs {
       const v = value();
       if (v.includes(':')) nextHop.ipv6 = v;
       else nextHop.ipv4 = v;
-    }
-    else throw new Error(`unknown argument ${a}`);
+    } else throw new Error(`unknown argument ${a}`);
   }
   if (files.length === 0) throw new Error('at least one -f FILE is required');
   if (node === undefined) throw new Error('--node NAME is required');
-  return { files, node, api: api === 'off' ? null : api, metrics, datapath, acceptRoutes, graceful, restarting, nextHop };
+  return {
+    files,
+    node,
+    api: api === 'off' ? null : api,
+    metrics,
+    datapath,
+    acceptRoutes,
+    graceful,
+    restarting,
+    nextHop,
+  };
 }
 
 /** A logger writing timestamped lines to stderr. */
@@ -96,7 +105,8 @@ async function openSinks(specs: readonly string[]): Promise<DatapathSink[]> {
   const sinks: DatapathSink[] = [];
   for (const spec of specs) {
     const [kind, path] = spec.split('=', 2);
-    if (kind !== 'lpm' || !path) throw new Error(`--datapath ${spec}: expected lpm=/sys/fs/bpf/NAME`);
+    if (kind !== 'lpm' || !path)
+      throw new Error(`--datapath ${spec}: expected lpm=/sys/fs/bpf/NAME`);
     // Loaded lazily through a variable (so that bundlers leave it alone): the agent runs without
     // the native addon unless a datapath is asked for.
     const ebpf = '@bgp/ebpf';
@@ -123,7 +133,10 @@ export interface RunningAgent {
 }
 
 /** Starts an agent from parsed arguments. */
-export async function runAgent(args: AgentArgs, logger: Logger = stderrLogger): Promise<RunningAgent> {
+export async function runAgent(
+  args: AgentArgs,
+  logger: Logger = stderrLogger,
+): Promise<RunningAgent> {
   const sinks = await openSinks(args.datapath);
   const agent = new Agent(
     {
@@ -139,7 +152,9 @@ export async function runAgent(args: AgentArgs, logger: Logger = stderrLogger): 
   const r = await agent.start();
   if (!r.applied) logger.error(`configuration not applied: ${r.errors.join('; ')}`);
   const api = args.api ? await serveApi(agent, parseHostPort(args.api), registry) : undefined;
-  const metrics = args.metrics ? await serveApi(agent, parseHostPort(args.metrics), registry) : undefined;
+  const metrics = args.metrics
+    ? await serveApi(agent, parseHostPort(args.metrics), registry)
+    : undefined;
   if (args.api) logger.info(`API on http://${args.api}`);
   if (args.metrics) logger.info(`metrics on http://${args.metrics}/metrics`);
   return {
@@ -170,7 +185,9 @@ export async function agentMain(argv: readonly string[]): Promise<number> {
     const stop = (graceful: boolean): void => {
       if (stopping && graceful) return;
       stopping = true;
-      stderrLogger.info(graceful ? 'stopping gracefully (peers keep our routes)' : 'stopping with Cease');
+      stderrLogger.info(
+        graceful ? 'stopping gracefully (peers keep our routes)' : 'stopping with Cease',
+      );
       void running.close(graceful).then(() => resolve(0));
     };
     process.on('SIGTERM', () => stop(args.graceful));

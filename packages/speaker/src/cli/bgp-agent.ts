@@ -10,7 +10,9 @@ agentMain(process.argv.slice(2)).then(
     process.exit(code);
   },
   (err: unknown) => {
-    process.stderr.write(`bgp-agent: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `bgp-agent: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -35,7 +35,9 @@ export const BGP_USAGE = `usage: bgp [--api HOST:PORT] <command> [-o json]
 The API defaults to $BGP_API or ${DEFAULT_API}.`;
 
 /** How `bgp` fetches (injectable for tests). */
-export type Fetcher = (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+export type Fetcher = (
+  url: string,
+) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
 /**
  * Runs `bgp` with `argv`, writing to `out`; returns the exit code.
@@ -69,17 +71,21 @@ export async function bgpMain(
     try {
       r = await fetcher(`${base}${path}`);
     } catch (err) {
-      throw new Error(`cannot reach bgp-agent at ${api} (${(err as Error).message}); start it with --api ${api} or set BGP_API`);
+      throw new Error(
+        `cannot reach bgp-agent at ${api} (${(err as Error).message}); start it with --api ${api} or set BGP_API`,
+      );
     }
     const body = await r.json();
     if (!r.ok) throw new Error((body as { error?: string }).error ?? `HTTP ${r.status}`);
     return body as T;
   };
-  const print = (value: unknown, table: () => string): void => out(json ? JSON.stringify(value, null, 2) : table());
+  const print = (value: unknown, table: () => string): void =>
+    out(json ? JSON.stringify(value, null, 2) : table());
   try {
     const status = await get<AgentStatus>('/v1/status');
     const node = status.node;
-    const vrouter = (name: string): string => String(status.instances.find((i) => i.name === name)?.localASN ?? name);
+    const vrouter = (name: string): string =>
+      String(status.instances.find((i) => i.name === name)?.localASN ?? name);
     switch (words[0]) {
       case 'peers':
       case 'neighbors': {
@@ -114,7 +120,9 @@ export async function bgpMain(
           out(BGP_USAGE);
           return 2;
         }
-        const routes = await get<ExplainedRoute[]>(`/v1/explain?prefix=${encodeURIComponent(words[1])}`);
+        const routes = await get<ExplainedRoute[]>(
+          `/v1/explain?prefix=${encodeURIComponent(words[1])}`,
+        );
         print(routes, () => explainTable(routes));
         return 0;
       }

@@ -34,7 +34,9 @@ export interface DemoTor {
 
 function run(cmd: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: 5000 }, (err, stdout, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve(stdout)));
+    execFile(cmd, args, { timeout: 5000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(stderr || err.message)) : resolve(stdout),
+    );
   });
 }
 
@@ -66,7 +68,13 @@ export async function haveProgram(name: string): Promise<boolean> {
  * @param dir - a directory for its configuration
  */
 export async function startGobgpTor(
-  t: { readonly address: string; readonly port: number; readonly asn: number; readonly routerId: string; readonly node: { readonly address: string; readonly asn: number } },
+  t: {
+    readonly address: string;
+    readonly port: number;
+    readonly asn: number;
+    readonly routerId: string;
+    readonly node: { readonly address: string; readonly asn: number };
+  },
   dir: string,
 ): Promise<DemoTor> {
   const apiPort = await freePort(t.address);
@@ -92,8 +100,13 @@ export async function startGobgpTor(
       '',
     ].join('\n'),
   );
-  const proc: ChildProcess = spawn('gobgpd', ['-f', conf, '--api-hosts', `${t.address}:${apiPort}`, '--pprof-disable', '-p'], { stdio: 'ignore' });
-  const cli = (...args: string[]) => run('gobgp', ['-u', t.address, '-p', String(apiPort), ...args]);
+  const proc: ChildProcess = spawn(
+    'gobgpd',
+    ['-f', conf, '--api-hosts', `${t.address}:${apiPort}`, '--pprof-disable', '-p'],
+    { stdio: 'ignore' },
+  );
+  const cli = (...args: string[]) =>
+    run('gobgp', ['-u', t.address, '-p', String(apiPort), ...args]);
   const end = Date.now() + 10_000;
   for (;;) {
     try {
@@ -109,22 +122,37 @@ export async function startGobgpTor(
   }
   return {
     async routes() {
-      type Attr = { type: number; value?: unknown; communities?: number[]; nexthop?: string; as_paths?: { asns?: number[] }[] };
-      const rib = JSON.parse(await cli('global', 'rib', '-a', 'ipv4', '-j')) as Record<string, { attrs?: Attr[] }[]>;
+      type Attr = {
+        type: number;
+        value?: unknown;
+        communities?: number[];
+        nexthop?: string;
+        as_paths?: { asns?: number[] }[];
+      };
+      const rib = JSON.parse(await cli('global', 'rib', '-a', 'ipv4', '-j')) as Record<
+        string,
+        { attrs?: Attr[] }[]
+      >;
       const out: TorRoute[] = [];
       for (const [prefix, paths] of Object.entries(rib))
         for (const p of paths) {
           const a = p.attrs ?? [];
           const lp = a.find((x) => x.type === 5)?.value as number | undefined;
           // GoBGP marshals its LargeCommunity struct without JSON tags.
-          const large = (a.find((x) => x.type === 32)?.value ?? []) as { ASN: number; LocalData1: number; LocalData2: number }[];
+          const large = (a.find((x) => x.type === 32)?.value ?? []) as {
+            ASN: number;
+            LocalData1: number;
+            LocalData2: number;
+          }[];
           out.push({
             prefix,
             nextHop: a.find((x) => x.type === 3)?.nexthop ?? null,
             attributes: {
               asPath: (a.find((x) => x.type === 2)?.as_paths ?? []).flatMap((s) => s.asns ?? []),
               ...(lp !== undefined ? { localPref: lp } : {}),
-              communities: (a.find((x) => x.type === 8)?.communities ?? []).map((c) => `${c >>> 16}:${c & 0xffff}`),
+              communities: (a.find((x) => x.type === 8)?.communities ?? []).map(
+                (c) => `${c >>> 16}:${c & 0xffff}`,
+              ),
               largeCommunities: large.map((l) => `${l.ASN}:${l.LocalData1}:${l.LocalData2}`),
             },
           });

@@ -78,8 +78,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       .replaceAll('peerPort: 11179', `peerPort: ${port}`),
   );
   const specs = [
-    { name: 'tor-a', address: torAddress, asn: 65100, routerId: '10.0.0.2', kind: 'eBGP top-of-rack' },
-    { name: 'rr', address: rrAddress, asn: 65001, routerId: '10.0.0.3', kind: 'iBGP route reflector' },
+    {
+      name: 'tor-a',
+      address: torAddress,
+      asn: 65100,
+      routerId: '10.0.0.2',
+      kind: 'eBGP top-of-rack',
+    },
+    {
+      name: 'rr',
+      address: rrAddress,
+      asn: 65001,
+      routerId: '10.0.0.3',
+      kind: 'iBGP route reflector',
+    },
   ];
   const daemon = options.daemon;
   // GoBGP treats a loopback next hop as invalid and drops the route: advertise a documentation
@@ -96,33 +108,56 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     out(`demo failed: ${reason}`);
     return { exitCode: 1, reason, received: {} };
   };
-  if (daemon === 'bird') return fail('--peer bird is not implemented yet; use --peer gobgpd or the default');
+  if (daemon === 'bird')
+    return fail('--peer bird is not implemented yet; use --peer gobgpd or the default');
   if (daemon === 'gobgpd' && !(await haveProgram('gobgpd')))
     return fail('gobgpd is not installed (apt-get install gobgpd, or run the demo without --peer)');
   try {
     for (const t of specs) {
       if (daemon === 'gobgpd') {
-        const tor = await startGobgpTor({ ...t, port, node: { address: nodeAddress, asn: 65001 } }, dir);
+        const tor = await startGobgpTor(
+          { ...t, port, node: { address: nodeAddress, asn: 65001 } },
+          dir,
+        );
         tors.push({ ...t, ...tor });
         continue;
       }
       const speaker = new Speaker({ import: acceptAll });
-      await speaker.addInstance({ name: t.name, asn: t.asn, routerId: t.routerId, listen: { host: t.address, port } });
-      speaker.addPeer(t.name, { name: node, address: nodeAddress, asn: 65001, passive: true, gracefulRestart: { restartTime: 120 } });
+      await speaker.addInstance({
+        name: t.name,
+        asn: t.asn,
+        routerId: t.routerId,
+        listen: { host: t.address, port },
+      });
+      speaker.addPeer(t.name, {
+        name: node,
+        address: nodeAddress,
+        asn: 65001,
+        passive: true,
+        gracefulRestart: { restartTime: 120 },
+      });
       tors.push({
         ...t,
-        routes: async () => [...speaker.routes(1), ...speaker.routes(2)].map((x) => ({ prefix: x.prefix, nextHop: x.nextHop, attributes: x.attributes })),
+        routes: async () =>
+          [...speaker.routes(1), ...speaker.routes(2)].map((x) => ({
+            prefix: x.prefix,
+            nextHop: x.nextHop,
+            attributes: x.attributes,
+          })),
         stop: async () => speaker.destroy(),
       });
       await speaker.start();
     }
   } catch (err) {
-    return fail(`cannot start the ToRs on ${torAddress}/${rrAddress} port ${port}: ${(err as Error).message}`);
+    return fail(
+      `cannot start the ToRs on ${torAddress}/${rrAddress} port ${port}: ${(err as Error).message}`,
+    );
   }
   const r = await agent.start();
   if (!r.applied) return fail(`the example cluster did not load: ${r.errors.join('; ')}`);
   const expected = new Map<string, number>();
-  for (const e of agent.routePolicies()) expected.set(e.peerAddress, (expected.get(e.peerAddress) ?? 0) + 1);
+  for (const e of agent.routePolicies())
+    expected.set(e.peerAddress, (expected.get(e.peerAddress) ?? 0) + 1);
   const received: Record<string, TorRoute[]> = {};
   const done = async (): Promise<boolean> => {
     if (!agent.speaker.peers().every((p) => p.sessionState === 'Established')) return false;
@@ -130,7 +165,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     return tors.every((t) => received[t.name]?.length === (expected.get(t.address) ?? 0));
   };
   if (!(await waitUntil(done, timeoutMs))) {
-    const states = agent.speaker.peers().map((p) => `${p.name} ${p.sessionState}${p.lastError ? ` (${p.lastError})` : ''}`);
+    const states = agent.speaker
+      .peers()
+      .map((p) => `${p.name} ${p.sessionState}${p.lastError ? ` (${p.lastError})` : ''}`);
     return fail(`sessions or routes not there after ${timeoutMs} ms: ${states.join(', ')}`);
   }
   const status = agent.status();
@@ -145,7 +182,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         `next hop ${x.nextHop}`,
         `AS path [${a.asPath.join(' ')}]`,
         ...(a.localPref !== undefined ? [`LOCAL_PREF ${a.localPref}`] : []),
-        ...(a.communities.length > 0 ? [`communities ${a.communities.map(communityName).join(' ')}`] : []),
+        ...(a.communities.length > 0
+          ? [`communities ${a.communities.map(communityName).join(' ')}`]
+          : []),
         ...(a.largeCommunities.length > 0 ? [`large ${a.largeCommunities.join(' ')}`] : []),
       ];
       out(`  ${x.prefix.padEnd(18)} ${parts.join(', ')}`);

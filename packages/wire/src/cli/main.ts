@@ -29,7 +29,7 @@ export interface CliStreams {
 
 /** Usage text. */
 export const USAGE = `usage: bgp-decode --hex [--as4 yes|no|auto] [--addpath FAMILY[,FAMILY...]]
-       bgp-decode FILE...          (MRT: plain, .gz or .bz2, detected by content)
+       bgp-decode FILE...          (MRT: plain, .gz or .bz2, detected by content; - is stdin)
 
 --hex       read one whole BGP message per line (hex, marker included) from stdin;
             lines starting with # and blank lines are skipped
@@ -223,11 +223,12 @@ async function decodeMrtFiles(o: Options, io: CliStreams, out: LineWriter): Prom
   let status = 0;
   for (const file of o.files) {
     const formatter = new MrtJsonFormatter();
-    const bar = progressBar(io, file);
+    // No size to measure progress against when reading stdin.
+    const bar = file === '-' ? { update() {}, end() {} } : progressBar(io, file);
     let input = 0;
     let records = 0;
     try {
-      for await (const rec of readMrtStream(file, {
+      for await (const rec of readMrtStream(file === '-' ? io.stdin : file, {
         onInput: (n) => {
           input = n;
         },
