@@ -3,7 +3,8 @@
 // (port 11179). Prints the `bgp peers` table and what each ToR received, then exits:
 // 0 on success, 1 with the reason otherwise.
 //
-//   node scripts/demo.mjs [--peer ours|gobgpd|bird] [--tor ADDR] [--rr ADDR] [--port N]
+//   node scripts/demo.mjs [--peer ours|gobgpd|bird] [--tor ADDR] [--rr ADDR] [--port N] [--keep [HOST:PORT]]
+// --keep leaves the agent running with its API (default 127.0.0.1:9965) for `npx bgp ...`.
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -23,6 +24,13 @@ const options = {
   ...(flag('--rr') ? { rrAddress: flag('--rr') } : {}),
   ...(flag('--port') ? { port: Number(flag('--port')) } : {}),
   ...(peer !== 'ours' ? { daemon: peer } : {}),
+  ...(args.includes('--keep')
+    ? {
+        keep: flag('--keep')?.includes(':')
+          ? flag('--keep')
+          : (process.env.BGP_API ?? '127.0.0.1:9965'),
+      }
+    : {}),
 };
 
 let speaker;
@@ -33,6 +41,7 @@ try {
   process.exit(1);
 }
 const timer = setTimeout(() => {
+  if (options.keep) return;
   console.error('demo failed: did not finish within 20 s');
   process.exit(1);
 }, 20_000);

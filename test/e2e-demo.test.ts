@@ -1,13 +1,19 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runDemo } from '@bgp/speaker';
 import { describe, expect, it } from 'vitest';
-import { allocateLoopbackAddress, allocatePort, daemonMissing } from './interop/harness/index.js';
+import {
+  allocateLoopbackAddress,
+  allocatePort,
+  daemonMissing,
+  waitFor,
+} from './interop/harness/index.js';
 
 const CLUSTER = fileURLToPath(new URL('../examples/demo/cluster.yaml', import.meta.url));
 const SCRIPT = fileURLToPath(new URL('../scripts/demo.mjs', import.meta.url));
 const DIST = fileURLToPath(new URL('../packages/speaker/dist/index.js', import.meta.url));
+const BGP = fileURLToPath(new URL('../packages/speaker/bin/bgp.js', import.meta.url));
 
 describe('the demo (npm start)', () => {
   it('brings up both ToR sessions and prints the peers table and the routes with their communities', async () => {
@@ -86,7 +92,7 @@ describe('the demo (npm start)', () => {
     ]);
     expect(text).toContain('no-export');
     expect(text).toContain('large 65001:1:1');
-    expect(text).toMatch(/Next: .*\n.*bgp-agent -f examples\/demo\/cluster\.yaml --node worker-1/);
+    expect(text).toMatch(/Next: .*\n {2}npm start -- --keep/);
   });
 
   it('fails with a clear reason when the ToR port is taken', async () => {
@@ -184,6 +190,31 @@ describe('the demo (npm start)', () => {
         /203\.0\.113\.0\/32\s+next hop 127\.0\.0\.1, AS path \[\], LOCAL_PREF 200, large 65001:2:1/,
       );
       expect(r.stdout).toContain('Next: ');
+      // --keep: the agent stays up with its API; bgp talks to it; Ctrl-C ends it.
+      const host = allocateLoopbackAddress();
+      const api = `${host}:${await allocatePort(host)}`;
+      const kept = spawn(
+        process.execPath,
+        [SCRIPT, '--tor', tor, '--rr', rr, '--port', String(port), '--keep', api],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      kept.stdout.on('data', (c) => {
+        stdout += String(c);
+      });
+      try {
+        await waitFor(() => stdout.includes('The agent keeps running') || undefined, {
+          what: 'the kept demo',
+          timeoutMs: 10_000,
+        });
+        const peers = spawnSync(process.execPath, [BGP, '--api', api, 'peers'], {
+          encoding: 'utf8',
+        });
+        expect(peers.stdout).toMatch(/worker-1\s+65001\s+65100\s+\S+\s+established/);
+      } finally {
+        kept.kill('SIGINT');
+      }
+      expect(await new Promise((r) => kept.once('exit', r))).toBe(0);
       const bad = spawnSync(process.execPath, [SCRIPT, '--peer', 'nonsense'], { encoding: 'utf8' });
       expect(bad.status).toBe(2);
       expect(bad.stderr).toContain('--peer must be ours, gobgpd or bird');

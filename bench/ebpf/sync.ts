@@ -7,8 +7,8 @@
  * one the two agree.
  * - `writer.apply`: LpmRouteWriter.apply of 1M upserts (collapse, encode, batch syscall);
  * - `encode`: the JavaScript part alone (keys and values into flat buffers);
- * - `updateBatch`: the kernel part alone, one bpf_map_update_batch of pre-encoded buffers in
- *   address order (as apply hands them over).
+ * - `updateBatch`: one bpf_map_update_batch of pre-encoded buffers, sorted by address on the
+ *   worker thread first (as apply does).
  *
  * Run: npx tsx bench/ebpf/sync.ts   (root, libbpf addon built: npm run build -w @bgp/ebpf)
  */
@@ -27,13 +27,6 @@ requireBpf();
 const N = Number(process.env.ROUTES ?? 1_000_000);
 const RUNS = Math.max(3, Number(process.env.RUNS ?? 5));
 const table = ipv4Table(N);
-const byAddress = [...table].sort((a, b) => {
-  for (let i = 0; i < 4; i++) {
-    const d = a.prefix.address[i]! - b.prefix.address[i]!;
-    if (d !== 0) return d;
-  }
-  return 0;
-});
 const changes: DatapathChange[] = table.map((route) => ({ op: 'upsert', route }));
 const enc = nextHopEncoder();
 
@@ -69,7 +62,7 @@ for (let run = 0; run < RUNS; run++) {
   const keys = new Uint8Array(N * 8);
   const values = new Uint8Array(N * enc.valueSize);
   for (let i = 0; i < N; i++) {
-    const r = byAddress[i]!;
+    const r = table[i]!;
     writeLpmKey(keys, i * 8, r.prefix);
     enc.encodeInto(r, values, i * enc.valueSize);
   }
@@ -77,7 +70,7 @@ for (let run = 0; run < RUNS; run++) {
   encodeCpu.push(cpuMs(c));
   c = process.cpuUsage();
   t = performance.now();
-  const res = await map.updateBatch(keys, values);
+  const res = await map.updateBatch(keys, values, { sortFrom: 4 });
   kernelMs.push(performance.now() - t);
   kernelCpu.push(cpuMs(c));
   if (!res.batched || res.processed !== N) throw new Error(`batch: ${JSON.stringify(res)}`);

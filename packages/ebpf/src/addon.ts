@@ -75,6 +75,7 @@ export interface NativeAddon {
     count: number,
     flags: number,
     perElement?: boolean,
+    sortFrom?: number,
   ): Promise<{ processed: number; batched: boolean }>;
   /** `bpf_map_delete_batch` with per-element fallback, on the thread pool; absent keys counted. */
   deleteBatch(

@@ -93,31 +93,10 @@ function prefixId(p: Prefix): number | string {
   return formatPrefix(p);
 }
 
-/**
- * The order in which to hand prefixes to the kernel: by their first 32 address bits, ties in
- * batch order (so a repeated prefix keeps its last value). Inserting into an LPM trie in address
- * order walks the same upper nodes while they are in cache: a million scattered IPv4 prefixes
- * went in 3 to 5 times faster sorted than in arrival order (measured on Linux 6.18).
- */
-function addressOrder(prefixes: readonly Prefix[]): Uint32Array {
-  const n = prefixes.length;
-  const order = new Uint32Array(n);
-  // Sort keys are address * 2^21 + index, exact in a double (53 bits) up to 2^21 entries; larger
-  // batches keep their order, which is correct, only slower.
-  if (n > 1 << 21) {
-    for (let i = 0; i < n; i++) order[i] = i;
-    return order;
-  }
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = prefixes[i]!.address;
-    const hi = ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
-    keys[i] = hi * 2 ** 21 + i;
-  }
-  keys.sort();
-  for (let i = 0; i < n; i++) order[i] = keys[i]! % 2 ** 21;
-  return order;
-}
+// Encoding a million routes takes a few hundred milliseconds: yield to the event loop every
+// ENCODE_CHUNK routes so that timers and sockets keep being served during a full-table sync.
+const ENCODE_CHUNK = 32_768;
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 interface FamilyWork {
   upserts: DatapathRoute[];
@@ -224,6 +203,7 @@ export abstract class LpmSinkBase implements DatapathSink {
       const c = changes[i]!;
       accepted[i] = c.op === 'upsert' && this.accepts(c.route) ? 1 : 0;
       kinds |= accepted[i] ? 1 : 2;
+      if ((i + 1) % ENCODE_CHUNK === 0) await yieldToLoop();
     }
     if (kinds !== 3) {
       // Only writes, or only removals: no prefix can change side within the batch, and the kernel
@@ -235,6 +215,7 @@ export abstract class LpmSinkBase implements DatapathSink {
         if (c.op === 'remove') work[c.prefix.afi].removes.push(c.prefix);
         else if (accepted[i]) work[c.route.prefix.afi].upserts.push(c.route);
         else work[c.route.prefix.afi].removes.push(c.route.prefix);
+        if ((i + 1) % ENCODE_CHUNK === 0) await yieldToLoop();
       }
     } else {
       // Mixed: keep the last change per prefix, so that writes and removals can go in separate
@@ -257,35 +238,28 @@ export abstract class LpmSinkBase implements DatapathSink {
       const ks = afi === 1 ? LPM_KEY_SIZE.ipv4 : LPM_KEY_SIZE.ipv6;
       const { upserts, removes } = work[afi];
       if (removes.length > 0) {
-        const order = addressOrder(removes);
         const keys = new Uint8Array(removes.length * ks);
-        for (let i = 0; i < removes.length; i++) writeLpmKey(keys, i * ks, removes[order[i]!]!);
+        for (let i = 0; i < removes.length; i++) {
+          writeLpmKey(keys, i * ks, removes[i]!);
+          if ((i + 1) % ENCODE_CHUNK === 0) await yieldToLoop();
+        }
         await map.deleteBatch(keys);
         for (const p of removes) removed.push(p);
       }
       if (upserts.length > 0) {
         const n = upserts.length;
         const vs = this.valueSize;
-        // Encode in arrival order (the route objects are read in the order they were built,
-        // which is what caches like), then move the flat entries into address order.
         const keys = new Uint8Array(n * ks);
         const values = new Uint8Array(n * vs);
         for (let i = 0; i < n; i++) {
           const r = upserts[i]!;
           writeLpmKey(keys, i * ks, r.prefix);
           this.encodeInto(r, values, i * vs);
+          if ((i + 1) % ENCODE_CHUNK === 0) await yieldToLoop();
         }
-        const order = addressOrder(upserts.map((r) => r.prefix));
-        const sortedKeys = new Uint8Array(n * ks);
-        const sortedValues = new Uint8Array(n * vs);
-        for (let i = 0; i < n; i++) {
-          // Byte loops: a subarray per entry would allocate two million views.
-          const fk = order[i]! * ks;
-          const fv = order[i]! * vs;
-          for (let b = 0; b < ks; b++) sortedKeys[i * ks + b] = keys[fk + b]!;
-          for (let b = 0; b < vs; b++) sortedValues[i * vs + b] = values[fv + b]!;
-        }
-        await map.updateBatch(sortedKeys, sortedValues);
+        // Sorted by address (key bytes after the prefix length) on the worker thread: the trie
+        // fills several times faster in address order than in arrival order.
+        await map.updateBatch(keys, values, { sortFrom: 4 });
       }
     }
     if (removed.length > 0) await this.onRemoved(removed);

@@ -316,6 +316,32 @@ describe.skipIf(bpfSkip)(
       });
     }
 
+    it('a batch sorted on the worker thread keeps the last value of a repeated key', async () => {
+      const m = make({
+        type: BpfMapType.LPM_TRIE,
+        keySize: 8,
+        valueSize: 4,
+        maxEntries: 16,
+        name: 'bgpt_sort',
+      });
+      const prefixes = ['192.0.2.0/24', '10.0.0.0/8', '192.0.2.0/24', '10.0.0.0/16', '10.0.0.0/8'];
+      const keys = new Uint8Array(prefixes.length * 8);
+      const values = new Uint8Array(prefixes.length * 4);
+      prefixes.forEach((p, i) => {
+        keys.set(lpmKey(parsePrefix(p)), i * 8);
+        values.set(u32(i + 1), i * 4);
+      });
+      expect(await m.updateBatch(keys, values, { sortFrom: 4 })).toEqual({
+        processed: 5,
+        batched: true,
+      });
+      const tool = bpftoolDump(m.info.id);
+      expect(tool.size).toBe(3);
+      expect(tool.get(hex(lpmKey(parsePrefix('192.0.2.0/24'))))).toEqual(u32(3));
+      expect(tool.get(hex(lpmKey(parsePrefix('10.0.0.0/8'))))).toEqual(u32(5));
+      expect(tool.get(hex(lpmKey(parsePrefix('10.0.0.0/16'))))).toEqual(u32(4));
+    });
+
     it('a long batch runs off the event loop', async () => {
       const m = make({
         type: BpfMapType.LPM_TRIE,

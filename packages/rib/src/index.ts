@@ -36,6 +36,7 @@ export * from './datapath-feeder.js';
 export * from './decision.js';
 export * from './export-rules.js';
 export * from './key-table.js';
+export * from './mrt.js';
 export * from './peer.js';
 export * from './prefix-key.js';
 export * from './rib.js';

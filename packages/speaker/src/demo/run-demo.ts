@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from '../agent/agent.js';
+import { parseHostPort, serveApi } from '../agent/api.js';
 import { communityName, peersTable } from '../agent/format.js';
 import { Speaker } from '../speaker.js';
 import { acceptAll, type Logger } from '../types.js';
@@ -37,6 +38,11 @@ export interface DemoOptions {
   readonly logger?: Logger;
   /** Play the ToRs with a real daemon instead of our own speakers (when installed). */
   readonly daemon?: 'gobgpd' | 'bird';
+  /**
+   * Keep running with the agent's API on this address (`bgp` talks to it) and the file watched,
+   * until SIGINT or SIGTERM.
+   */
+  readonly keep?: string;
 }
 
 /** The result of a demo run. */
@@ -69,14 +75,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   // The YAML names 127.0.0.2/.3 and port 11179; other addresses (tests) go into a copy.
   const dir = mkdtempSync(join(tmpdir(), 'bgp-demo-'));
-  const file = join(dir, 'cluster.yaml');
-  writeFileSync(
-    file,
-    readFileSync(options.file, 'utf8')
-      .replaceAll('peerAddress: 127.0.0.2', `peerAddress: ${torAddress}`)
-      .replaceAll('peerAddress: 127.0.0.3', `peerAddress: ${rrAddress}`)
-      .replaceAll('peerPort: 11179', `peerPort: ${port}`),
-  );
+  const custom = torAddress !== '127.0.0.2' || rrAddress !== '127.0.0.3' || port !== 11179;
+  const file = custom ? join(dir, 'cluster.yaml') : options.file;
+  if (custom)
+    writeFileSync(
+      file,
+      readFileSync(options.file, 'utf8')
+        .replaceAll('peerAddress: 127.0.0.2', `peerAddress: ${torAddress}`)
+        .replaceAll('peerAddress: 127.0.0.3', `peerAddress: ${rrAddress}`)
+        .replaceAll('peerPort: 11179', `peerPort: ${port}`),
+    );
   const specs = [
     {
       name: 'tor-a',
@@ -97,7 +105,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   // GoBGP treats a loopback next hop as invalid and drops the route: advertise a documentation
   // address instead when a daemon plays the ToRs (no traffic is sent anywhere).
   const agent = new Agent(
-    { files: [file], node, watch: false, ...(daemon ? { nextHop: { ipv4: '192.0.2.11' } } : {}) },
+    {
+      files: [file],
+      node,
+      watch: options.keep !== undefined,
+      ...(daemon ? { nextHop: { ipv4: '192.0.2.11' } } : {}),
+    },
     options.logger ? { logger: options.logger } : {},
   );
   const tors: (DemoTor & (typeof specs)[number])[] = [];
@@ -190,12 +203,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       out(`  ${x.prefix.padEnd(18)} ${parts.join(', ')}`);
     }
   }
-  out(
-    `\nNext: run the agent yourself and ask it questions —\n` +
-      `  npx bgp-agent -f examples/demo/cluster.yaml --node ${node} &   # API on 127.0.0.1:9965\n` +
-      `  npx bgp peers; npx bgp routes advertised ipv4 unicast; npx bgp explain 10.244.1.0/24\n` +
-      `then edit the YAML and watch the difference go out. Guide: packages/speaker/README.md`,
-  );
+  if (options.keep !== undefined) {
+    const server = await serveApi(agent, parseHostPort(options.keep));
+    out(
+      `\nThe agent keeps running, API on http://${options.keep}. In another shell:\n` +
+        `  npx bgp peers; npx bgp routes advertised ipv4 unicast; npx bgp explain 10.244.1.0/24; npx bgp status\n` +
+        `Edit ${options.file} and the difference goes out. Ctrl-C stops.`,
+    );
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    server.close();
+  } else {
+    out(
+      `\nNext: keep it running and ask the agent questions with the bgp CLI —\n` +
+        `  npm start -- --keep        # then, in another shell: npx bgp peers; npx bgp routes advertised ipv4 unicast\n` +
+        `and edit examples/demo/cluster.yaml while it runs. Guide: packages/speaker/README.md`,
+    );
+  }
   await agent.stop({ message: 'demo finished' });
   for (const t of tors) await t.stop();
   rmSync(dir, { recursive: true, force: true });
