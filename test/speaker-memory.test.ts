@@ -261,4 +261,46 @@ describe('Speaker over in-memory transports', () => {
     node.destroy();
     tor.destroy();
   });
+
+  it('runs several instances (one local AS each) side by side; removing one leaves the other up', async () => {
+    const clock = new ManualClock();
+    const tor = new Speaker({ import: acceptAll }, { clock });
+    await tor.addInstance({ name: 'a', asn: 65100, routerId: '10.0.0.2' });
+    await tor.addInstance({ name: 'b', asn: 65200, routerId: '10.0.0.3' });
+    tor.addPeer('a', { address: '127.0.0.1', asn: 65001, passive: true });
+    tor.addPeer('b', { address: '127.0.0.1', asn: 65002, passive: true });
+    const node = new Speaker(
+      {},
+      {
+        clock,
+        connect: async (peer, instance) => {
+          const [x, y] = createMemoryTransportPair({
+            addressA: '127.0.0.1',
+            addressB: peer.address,
+          });
+          tor.accept(instance.asn === 65001 ? 'a' : 'b', y);
+          return x;
+        },
+      },
+    );
+    await node.addInstance({ name: 'red', asn: 65001, routerId: '192.168.1.11' });
+    await node.addInstance({ name: 'blue', asn: 65002, routerId: '192.168.1.11' });
+    node.addPeer('red', { address: '127.0.0.2', asn: 65100 });
+    node.addPeer('blue', { address: '127.0.0.3', asn: 65200 });
+    node.originate('red', '10.1.0.0/16');
+    node.originate('blue', '10.2.0.0/16');
+    await tor.start();
+    await node.start();
+    await settle();
+    expect(tor.routes(1).map((r) => [r.instance, r.prefix, r.attributes.asPath])).toEqual([
+      ['a', '10.1.0.0/16', [65001]],
+      ['b', '10.2.0.0/16', [65002]],
+    ]);
+    await node.removeInstance('blue');
+    await settle();
+    expect(node.peers().map((p) => [p.instance, p.sessionState])).toEqual([['red', 'Established']]);
+    expect(tor.routes(1).map((r) => r.prefix)).toEqual(['10.1.0.0/16']);
+    node.destroy();
+    tor.destroy();
+  });
 });

@@ -103,7 +103,9 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function medianOf(ms: readonly Measurement[]): Measurement {
+function medianOf(all: readonly Measurement[]): Measurement {
+  const ms = all.filter((m) => m.error === undefined);
+  if (ms.length === 0) return { ms: Number.NaN, error: all[0]?.error ?? 'no run' };
   const pick = (k: keyof Measurement): number | undefined => {
     const xs = ms.map((m) => m[k]).filter((x): x is number => x !== undefined);
     return xs.length > 0 ? median(xs) : undefined;
@@ -198,22 +200,29 @@ export async function runPeersBench(o: PeersOptions): Promise<PeersResult> {
     for (let r = 0; r < o.runs; r++) {
       for (const kind of receivers) {
         let m: Measurement;
-        if (scenario === 'ingest') {
-          const profile =
-            kind === 'ours' && r === 0 && o.profileDir ? { cpuProfileDir: o.profileDir } : {};
-          m = await measureIngest(kind, [feed!], {
-            timeoutMs: timeoutFor(feed!.prefixes),
-            ...profile,
-          });
-        } else if (scenario === 'advertise') {
-          m = await measureAdvertise(kind, advTable!, advOptions, {
-            timeoutMs: timeoutFor(o.prefixes),
-          });
-        } else {
-          m = await measureIngest(kind, many, { timeoutMs: timeoutFor(o.peers * o.perPeer) });
+        try {
+          if (scenario === 'ingest') {
+            const profile =
+              kind === 'ours' && r === 0 && o.profileDir ? { cpuProfileDir: o.profileDir } : {};
+            m = await measureIngest(kind, [feed!], {
+              timeoutMs: timeoutFor(feed!.prefixes),
+              ...profile,
+            });
+          } else if (scenario === 'advertise') {
+            m = await measureAdvertise(kind, advTable!, advOptions, {
+              timeoutMs: timeoutFor(o.prefixes),
+            });
+          } else {
+            m = await measureIngest(kind, many, { timeoutMs: 2 * timeoutFor(o.peers * o.perPeer) });
+          }
+        } catch (err) {
+          // One receiver failing (a timeout, a refused session) must not lose the others' figures.
+          m = { ms: Number.NaN, error: err instanceof Error ? err.message : String(err) };
         }
         results.get(kind)!.push(m);
-        log(`${scenario} run ${r + 1}/${o.runs} ${kind}: ${m.ms.toFixed(0)} ms`);
+        log(
+          `${scenario} run ${r + 1}/${o.runs} ${kind}: ${m.error ?? `${m.ms.toFixed(0)} ms`} ${JSON.stringify(m)}`,
+        );
       }
     }
     const prefixes =
@@ -268,6 +277,7 @@ export function toMarkdown(r: PeersResult): string {
     '',
   ];
   if (r.skipped.length > 0) out.push(`Skipped: ${r.skipped.join('; ')}.`, '');
+  const notes: string[] = [];
   for (const s of ALL_SCENARIOS) {
     const rows = r.rows.filter(
       (x) => x.scenario === s && (s === 'floor' || x.receiver !== 'feeder'),
@@ -297,6 +307,15 @@ export function toMarkdown(r: PeersResult): string {
     );
     for (const row of rows) {
       const x = row.median;
+      const failed = row.runs.filter((m) => m.error !== undefined);
+      if (x.error !== undefined) {
+        out.push(`| ${row.receiver} | failed: ${x.error.replaceAll('|', '/')} |`);
+        continue;
+      }
+      if (failed.length > 0)
+        notes.push(
+          `${row.receiver} (${s}): ${failed.length} of ${row.runs.length} runs failed: ${failed[0]!.error}`,
+        );
       const cells = [
         row.receiver,
         (x.ms / 1000).toFixed(2),
@@ -317,6 +336,7 @@ export function toMarkdown(r: PeersResult): string {
     }
     out.push('');
   }
+  if (notes.length > 0) out.push(...notes.map((n) => `- ${n}`), '');
   return out.join('\n');
 }
 

@@ -44,6 +44,8 @@ export interface Measurement {
   readonly cpuSeconds?: number;
   /** (rssAfter - rssBefore) / prefixes. */
   readonly bytesPerRoute?: number;
+  /** Why the run failed (then `ms` is NaN). */
+  readonly error?: string;
 }
 
 /** One feeder: its table's pre-encoded stream and its prefix count. */
