@@ -2,7 +2,7 @@
  * OPEN validation and capability negotiation.
  *
  * {@link validateOpen} checks a received OPEN against our configuration and throws the
- * {@link OpenMessageError} whose NOTIFICATION RFC 4271 §6.2 (and RFC 5492, RFC 6286, RFC 9234)
+ * `OpenMessageError` whose NOTIFICATION RFC 4271 §6.2 (and RFC 5492, RFC 6286, RFC 9234)
  * prescribes; {@link negotiate} turns a valid OPEN into the one {@link NegotiatedSession} object
  * the rest of the stack reads, including the two {@link CodecContext}s (receive and send).
  * {@link localCapabilities} is the other half: the capabilities our OPEN advertises.
