@@ -337,7 +337,7 @@ function familySet(fs: readonly Family[]): Set<FamilyKey> {
  * @param c - our configuration
  * @param open - the peer's OPEN
  * @returns the one negotiated-session object
- * @throws {@link OpenMessageError} from {@link validateOpen}
+ * @throws `OpenMessageError` from {@link validateOpen}
  *
  * @example
  * ```ts
