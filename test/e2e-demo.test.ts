@@ -220,4 +220,44 @@ describe('the demo (npm start)', () => {
       expect(bad.stderr).toContain('--peer must be ours, gobgpd or bird');
     },
   );
+
+  const noBird = daemonMissing('bird');
+  it.skipIf(noBird !== undefined)(
+    `--peer bird: the same routes arrive at real BIRD ToRs${noBird ? ` (skipped: ${noBird})` : ''}`,
+    async () => {
+      const tor = allocateLoopbackAddress();
+      const rr = allocateLoopbackAddress();
+      const port = await allocatePort(tor);
+      const lines: string[] = [];
+      const r = await runDemo({
+        file: CLUSTER,
+        torAddress: tor,
+        rrAddress: rr,
+        port,
+        daemon: 'bird',
+        out: (l) => lines.push(l),
+      });
+      expect(r.reason).toBeUndefined();
+      expect(r.exitCode).toBe(0);
+      const tora = Object.fromEntries((r.received['tor-a'] ?? []).map((x) => [x.prefix, x]));
+      expect(tora['203.0.113.0/32']).toEqual({
+        prefix: '203.0.113.0/32',
+        nextHop: '192.0.2.11',
+        attributes: {
+          asPath: [65001],
+          communities: ['65001:200', '65535:65281'],
+          largeCommunities: ['65001:1:1'],
+        },
+      });
+      const rrRoutes = Object.fromEntries(
+        (r.received.rr ?? []).map((x) => [x.prefix, x.attributes.localPref]),
+      );
+      expect(rrRoutes).toEqual({
+        '10.244.1.0/24': 100,
+        '203.0.113.0/32': 200,
+        '203.0.113.1/32': 200,
+      });
+      expect(lines.join('\n')).toContain('tor-a (bird, eBGP top-of-rack');
+    },
+  );
 });

@@ -205,6 +205,15 @@ describe.skipIf(missing !== undefined)(
       // 4. Graceful restart: stop without NOTIFICATION, the daemon keeps the routes (stale); the
       //    new agent drops the extra service, and after its End-of-RIB the stale one is swept.
       writeFileSync(file, clusterYaml({ ...base, podAdvert: false, extraService: true }));
+      // Poll the daemon through the whole restart: the kept route must never disappear there.
+      const samples: string[][] = [];
+      let polling = true;
+      const poller = (async () => {
+        while (polling) {
+          samples.push(Object.keys(await ribAt(tor, local)));
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
       await agent.stop({ graceful: true });
       await waitFor(
         async () => Object.values(await ribAt(tor, local)).every((r) => r.stale) || undefined,
@@ -226,6 +235,10 @@ describe.skipIf(missing !== undefined)(
       await waitForEstablished(tor, local, 15_000);
       await waitForRoutes(tor, ['203.0.113.0/32'], { from: local, timeoutMs: 15_000 });
       expect((await ribAt(tor, local))['203.0.113.0/32']?.stale).toBe(false);
+      polling = false;
+      await poller;
+      expect(samples.length).toBeGreaterThan(5);
+      expect(samples.filter((k) => !k.includes('203.0.113.0/32'))).toEqual([]);
 
       // 5. Conflicting ClusterConfigs: no sessions on the node, the condition in status.
       writeFileSync(file, clusterYaml({ ...base, conflict: true }));

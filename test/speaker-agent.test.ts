@@ -215,6 +215,36 @@ describe('bgp-agent, its API and metrics, and the bgp CLI', () => {
     ]);
   });
 
+  it('a timer change resets that session alone', async () => {
+    const downs: string[] = [];
+    running.agent.speaker.on('peer:down', (e) => downs.push(e.name));
+    writeFileSync(
+      file,
+      yaml(DEMO).replace(
+        'timers: { connectRetryTimeSeconds: 5, holdTimeSeconds: 90',
+        'timers: { connectRetryTimeSeconds: 5, holdTimeSeconds: 60',
+      ),
+    );
+    await waitFor(
+      () =>
+        running.agent.speaker
+          .peers()
+          .find((p) => p.name === 'tor-a' && p.sessionState === 'Established' && p.holdTime === 60)
+          ? true
+          : undefined,
+      { what: 'tor-a back with hold time 60', timeoutMs: 15_000 },
+    );
+    expect(downs).toEqual(['tor-a']);
+    expect(running.agent.speaker.peers().find((p) => p.name === 'rr')).toMatchObject({
+      sessionState: 'Established',
+      holdTime: 90,
+    });
+    await waitFor(() => (tors[0]!.routes(1).length === 3 ? true : undefined), {
+      what: 'routes back at the ToR',
+      timeoutMs: 10_000,
+    });
+  });
+
   it('bgp reports an unreachable agent and bad usage', async () => {
     const lines: string[] = [];
     const dead = `${host}:${await allocatePort(host)}`;

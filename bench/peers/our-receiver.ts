@@ -51,6 +51,7 @@ export interface OurInit {
 type Request =
   | { id: number; cmd: 'init'; init: OurInit }
   | { id: number; cmd: 'count' }
+  | { id: number; cmd: 'gc' }
   | { id: number; cmd: 'stop' };
 
 const send = (m: unknown): void => {
@@ -188,6 +189,11 @@ process.on('message', (m: Request) => {
       send({ id: m.id, ok: true });
     } else if (m.cmd === 'count') {
       send({ id: m.id, count: rib?.prefixCount(1) ?? 0 });
+    } else if (m.cmd === 'gc') {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      gc?.();
+      send({ id: m.id, ok: gc !== undefined });
     } else if (m.cmd === 'stop') {
       for (const s of sessions) s.destroy();
       void listener?.close();

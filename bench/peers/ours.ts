@@ -76,7 +76,7 @@ export class OurReceiver implements Receiver {
   async start(): Promise<void> {
     const c = this.config;
     this.port = await allocatePort(c.address);
-    const execArgv = ['--import', 'tsx', '--max-old-space-size=8192'];
+    const execArgv = ['--import', 'tsx', '--max-old-space-size=8192', '--expose-gc'];
     if (c.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${c.cpuProfileDir}`);
     const child = fork(SCRIPT, [], {
       execArgv,
@@ -124,6 +124,11 @@ export class OurReceiver implements Receiver {
 
   async locRibCount(): Promise<number> {
     return Number((await this.request({ cmd: 'count' }, 30_000)).count);
+  }
+
+  /** Runs a full garbage collection in the child (for the optional settled RSS reading). */
+  async collectGarbage(): Promise<void> {
+    await this.request({ cmd: 'gc' }, 30_000);
   }
 
   async stop(): Promise<void> {

@@ -8,7 +8,7 @@
  * or `npx tsx bench/peers/run.ts -- ...`.
  *
  * `--record` rewrites the "peers" section of bench/README.md with this run's table;
- * `--from-json FILE [--record]` re-renders a result saved with `--json`.
+ * `--from-json FILE... [--record]` re-renders results saved with `--json`.
  *
  * @module
  */
@@ -118,6 +118,7 @@ function medianOf(all: readonly Measurement[]): Measurement {
     'peakRss',
     'cpuSeconds',
     'bytesPerRoute',
+    'settledBytesPerRoute',
   ] as const) {
     const v = pick(k);
     if (v !== undefined) out[k] = v;
@@ -273,7 +274,9 @@ export function toMarkdown(r: PeersResult): string {
     `Run ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}; ` +
       `${Object.values(m.daemons).join('; ')}. Medians of ${r.options.runs} run(s); ` +
       `${r.options.prefixes} prefixes${r.options.mrt ? ` from ${r.options.mrt}` : ' (synthetic)'}, ` +
-      `${r.options.peers} peers × ${r.options.perPeer} for "many".`,
+      (r.options.scenarios.includes('many')
+        ? `${r.options.peers} peers × ${r.options.perPeer} for "many".`
+        : ''),
     '',
   ];
   if (r.skipped.length > 0) out.push(`Skipped: ${r.skipped.join('; ')}.`, '');
@@ -336,6 +339,14 @@ export function toMarkdown(r: PeersResult): string {
     }
     out.push('');
   }
+  for (const row of r.rows) {
+    const b = row.median.settledBytesPerRoute;
+    if (row.receiver === 'ours' && b !== undefined) {
+      notes.push(
+        `ours (${row.scenario}): ${b.toFixed(0)} bytes/route when RSS is read after a forced full GC`,
+      );
+    }
+  }
   if (notes.length > 0) out.push(...notes.map((n) => `- ${n}`), '');
   return out.join('\n');
 }
@@ -364,9 +375,10 @@ export function recordInReadme(markdown: string): void {
     'for the advertisement (setup, not timed): BIRD a generated `protocol static`, GoBGP an MRT',
     'TABLE_DUMP_V2 file written with @bgp/wire and `gobgp mrt inject global`, FRR `network`',
     'statements in bgpd.conf, ours `Rib.announceIpv4` from the local pseudo-peer. "first UPDATE after"',
-    "is the speaker's own delay before it starts sending (FRR's 1 s subgroup coalesce timer, BIRD's",
-    'about 3 s), included in the time. On a shared machine wall times are noisy; CPU seconds are the',
-    'figure that depends least on what else runs.',
+    "is the speaker's own delay before it starts sending (GoBGP's and FRR's batching timers), included",
+    'in the time; BIRD starts at once but paces its output (little CPU, about 3 s for any size here).',
+    'On a shared machine wall times are noisy; CPU seconds are the figure that depends least on what',
+    'else runs.',
     '',
     markdown.trim(),
     END,
@@ -430,9 +442,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const fromJson = process.argv.indexOf('--from-json');
   if (fromJson >= 0) {
     // Re-renders (and with --record, records) a result saved with --json.
-    const saved = JSON.parse(readFileSync(process.argv[fromJson + 1] ?? '', 'utf8')) as PeersResult;
-    process.stdout.write(`${toMarkdown(saved)}\n`);
-    if (process.argv.includes('--record')) recordInReadme(toMarkdown(saved));
+    // Several files (e.g. a 3-run medium-size result and a 1-run full-size one) go one after another.
+    const files = process.argv.slice(fromJson + 1).filter((a) => !a.startsWith('--'));
+    const md = files
+      .map((f) => toMarkdown(JSON.parse(readFileSync(f, 'utf8')) as PeersResult))
+      .join('\n');
+    process.stdout.write(`${md}\n`);
+    if (process.argv.includes('--record')) recordInReadme(md);
     process.exit(0);
   }
   const o = parseArgs(process.argv.slice(2));

@@ -44,6 +44,8 @@ export interface Measurement {
   readonly cpuSeconds?: number;
   /** (rssAfter - rssBefore) / prefixes. */
   readonly bytesPerRoute?: number;
+  /** Ours only: bytes per route with RSS read after a forced full GC. */
+  readonly settledBytesPerRoute?: number;
   /** Why the run failed (then `ms` is NaN). */
   readonly error?: string;
 }
@@ -216,7 +218,16 @@ export async function measureIngest(
     );
     await sending;
     const after = procStats(receiver.pid);
+    // Ours also after a forced GC: RSS right after the load holds garbage V8 has not collected.
+    let settledRss: number | undefined;
+    if (receiver instanceof OurReceiver) {
+      await receiver.collectGarbage();
+      settledRss = procStats(receiver.pid).rss;
+    }
     return {
+      ...(settledRss !== undefined
+        ? { settledBytesPerRoute: (settledRss - before.rss) / total }
+        : {}),
       ms: t1 - t0,
       rssBefore: before.rss,
       rssAfter: after.rss,

@@ -168,3 +168,118 @@ export async function startGobgpTor(
     },
   };
 }
+
+/**
+ * Starts BIRD 2 as a passive ToR peering with the agent (needs root for its control socket).
+ *
+ * @param t - address, port, AS and router ID of the ToR; `node`: the agent's address and AS
+ * @param dir - a directory for its configuration and socket
+ */
+export async function startBirdTor(
+  t: {
+    readonly address: string;
+    readonly port: number;
+    readonly asn: number;
+    readonly routerId: string;
+    readonly node: { readonly address: string; readonly asn: number };
+  },
+  dir: string,
+): Promise<DemoTor> {
+  const conf = join(dir, `bird-${t.address}.conf`);
+  const sock = join(dir, `bird-${t.address}.ctl`);
+  writeFileSync(
+    conf,
+    [
+      `router id ${t.routerId};`,
+      'protocol device {}',
+      'protocol bgp node {',
+      `  local ${t.address} port ${t.port} as ${t.asn};`,
+      `  neighbor ${t.node.address} as ${t.node.asn};`,
+      '  multihop;',
+      '  passive on;',
+      // Both demo ToRs listen on one port, each on its own address: bind to it, not to all.
+      '  strict bind on;',
+      '  ipv4 { import all; export none; };',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const proc: ChildProcess = spawn(
+    'bird',
+    ['-f', '-c', conf, '-s', sock, '-P', join(dir, `bird-${t.address}.pid`)],
+    { stdio: 'ignore' },
+  );
+  const birdc = (...args: string[]) => run('birdc', ['-s', sock, ...args]);
+  const end = Date.now() + 10_000;
+  for (;;) {
+    try {
+      if ((await birdc('show', 'status')).includes('Daemon is up')) break;
+    } catch (err) {
+      if (Date.now() > end || proc.exitCode !== null) {
+        proc.kill('SIGKILL');
+        throw new Error(`bird did not start: ${(err as Error).message}`);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const ebgp = t.asn !== t.node.asn;
+  return {
+    async routes() {
+      const out: TorRoute[] = [];
+      let cur:
+        | {
+            prefix: string;
+            nextHop: string | null;
+            asPath: number[];
+            localPref?: number;
+            communities: string[];
+            largeCommunities: string[];
+          }
+        | undefined;
+      const flush = () => {
+        if (!cur) return;
+        const { prefix, nextHop, ...attributes } = cur;
+        out.push({ prefix, nextHop, attributes });
+        cur = undefined;
+      };
+      for (const line of (await birdc('show', 'route', 'all', 'protocol', 'node')).split('\n')) {
+        const head = /^(\d+\.\d+\.\d+\.\d+\/\d+)\s/.exec(line);
+        if (head?.[1]) {
+          flush();
+          cur = {
+            prefix: head[1],
+            nextHop: null,
+            asPath: [],
+            communities: [],
+            largeCommunities: [],
+          };
+          continue;
+        }
+        const m = cur && /^\s*BGP\.(\w+):\s*(.*)$/.exec(line);
+        if (!cur || !m) continue;
+        const [, key, value = ''] = m;
+        if (key === 'next_hop') cur.nextHop = value.split(/\s+/)[0] ?? null;
+        else if (key === 'as_path') cur.asPath = value.match(/\d+/g)?.map(Number) ?? [];
+        // BIRD shows its default LOCAL_PREF on eBGP routes too; only iBGP ones carried ours.
+        else if (key === 'local_pref' && !ebgp) cur.localPref = Number(value);
+        else if (key === 'community')
+          cur.communities = [...value.matchAll(/\((\d+),\s*(\d+)\)/g)].map(
+            (x) => `${x[1]}:${x[2]}`,
+          );
+        else if (key === 'large_community')
+          cur.largeCommunities = [...value.matchAll(/\((\d+),\s*(\d+),\s*(\d+)\)/g)].map(
+            (x) => `${x[1]}:${x[2]}:${x[3]}`,
+          );
+      }
+      flush();
+      return out;
+    },
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    },
+  };
+}

@@ -14,7 +14,13 @@ import { parseHostPort, serveApi } from '../agent/api.js';
 import { communityName, peersTable } from '../agent/format.js';
 import { Speaker } from '../speaker.js';
 import { acceptAll, type Logger } from '../types.js';
-import { type DemoTor, haveProgram, startGobgpTor, type TorRoute } from './daemon-tor.js';
+import {
+  type DemoTor,
+  haveProgram,
+  startBirdTor,
+  startGobgpTor,
+  type TorRoute,
+} from './daemon-tor.js';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -121,14 +127,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     out(`demo failed: ${reason}`);
     return { exitCode: 1, reason, received: {} };
   };
-  if (daemon === 'bird')
-    return fail('--peer bird is not implemented yet; use --peer gobgpd or the default');
   if (daemon === 'gobgpd' && !(await haveProgram('gobgpd')))
     return fail('gobgpd is not installed (apt-get install gobgpd, or run the demo without --peer)');
+  if (daemon === 'bird' && !(await haveProgram('bird')))
+    return fail('bird is not installed (apt-get install bird2, or run the demo without --peer)');
   try {
     for (const t of specs) {
-      if (daemon === 'gobgpd') {
-        const tor = await startGobgpTor(
+      if (daemon !== undefined) {
+        const tor = await (daemon === 'gobgpd' ? startGobgpTor : startBirdTor)(
           { ...t, port, node: { address: nodeAddress, asn: 65001 } },
           dir,
         );
