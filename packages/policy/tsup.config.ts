@@ -12,7 +12,7 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   splitting: false,
-  // Resolved at run time from the workspace: bundling @bgp/wire would inline its CommonJS
-  // dependencies (unbzip2-stream), which cannot be required from an ES module bundle.
+  // A dependency, so tsup keeps it external anyway; said explicitly because bundling @bgp/wire
+  // would inline its CommonJS dependency (unbzip2-stream), which an ES module bundle cannot require.
   external: ['@bgp/wire'],
 });
