@@ -1,11 +1,10 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import type { DatapathRoute } from '@bgp/rib';
 import { parsePrefix, WellKnownCommunity } from '@bgp/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sinkComplianceSuite, testRoute } from '../../rib/src/testing.js';
 import { Blackhole, DROP_VALUE_SIZE, lpmKey, xdpProgramId } from '../src/index.js';
 import { bpfSkip, bpftoolDump, netnsSkip } from './bpf-env.js';
+import { createNetnsPair, type NetnsPair, until } from './netns-pair.js';
 
 const BH = WellKnownCommunity.BLACKHOLE;
 
@@ -59,92 +58,23 @@ describe.skipIf(bpfSkip)(`Blackhole maps${bpfSkip ? ` (skipped: ${bpfSkip})` : '
   });
 });
 
-// Two namespaces joined by a veth pair; XDP on the receiving end (inside its namespace).
-//
-//   ns A: vA 198.51.100.1/24  ----veth----  ns B: vB 198.51.100.2/24, lo 10.66.1.1, 10.66.2.1
-//         route 10.66.0.0/16 via .2                XDP blackhole on vB, UDP listener :4242
-//
-// Traffic is UDP from a node process run with `ip netns exec` in A to a listener in B; each
-// datagram carries a unique token, so the test knows exactly which ones arrived.
-const PORT = 4242;
-const RECEIVER = `const s = require('node:dgram').createSocket('udp4');
-s.on('message', (m) => process.stdout.write(m.toString() + '\\n'));
-s.bind(${PORT}, '0.0.0.0', () => process.stdout.write('ready\\n'));`;
-const SENDER = `const [dst, ...tokens] = process.argv.slice(1);
-const s = require('node:dgram').createSocket('udp4');
-let n = 0;
-for (const t of tokens) s.send(t, ${PORT}, dst, () => { if (++n === tokens.length) s.close(); });`;
-
+// Two namespaces joined by a veth pair (see netns-pair.ts); XDP on vB, inside namespace B.
 describe.skipIf(netnsSkip)(
   `Blackhole XDP end to end${netnsSkip ? ` (skipped: ${netnsSkip})` : ''}`,
   () => {
-    const tag = randomBytes(3).toString('hex');
-    const nsA = `bgpt-${tag}-a`;
-    const nsB = `bgpt-${tag}-b`;
-    const received = new Set<string>();
-    let receiver: ChildProcess | undefined;
-    let seq = 0;
-    const ip = (...args: string[]): void => {
-      execFileSync('ip', args, { stdio: 'pipe' });
-    };
-    const until = async (cond: () => boolean, ms: number): Promise<boolean> => {
-      const end = Date.now() + ms;
-      while (!cond()) {
-        if (Date.now() > end) return false;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      return true;
-    };
-    /** Sends `count` datagrams from A to `dst`; their tokens. */
-    const send = (dst: string, count: number): string[] => {
-      const tokens = Array.from({ length: count }, () => `${dst}#${seq++}`);
-      execFileSync('ip', ['netns', 'exec', nsA, process.execPath, '-e', SENDER, dst, ...tokens], {
-        stdio: 'pipe',
-      });
-      return tokens;
-    };
-    /** Sends and waits for every datagram to arrive (true), or gives up after 2 s (false). */
-    const passes = async (dst: string, count = 3): Promise<boolean> => {
-      const tokens = send(dst, count);
-      return until(() => tokens.every((t) => received.has(t)), 2000);
-    };
+    let pair: NetnsPair | undefined;
+    let nsB = '';
+    const received = (): ReadonlySet<string> => pair!.received;
+    const send = (dst: string, count: number): string[] => pair!.send(dst, count);
+    const passes = (dst: string, count?: number): Promise<boolean> => pair!.passes(dst, count);
 
     beforeAll(async () => {
-      ip('netns', 'add', nsA);
-      ip('netns', 'add', nsB);
-      ip('-n', nsA, 'link', 'add', 'vA', 'type', 'veth', 'peer', 'name', 'vB', 'netns', nsB);
-      ip('-n', nsA, 'addr', 'add', '198.51.100.1/24', 'dev', 'vA');
-      ip('-n', nsB, 'addr', 'add', '198.51.100.2/24', 'dev', 'vB');
-      ip('-n', nsB, 'addr', 'add', '10.66.1.1/32', 'dev', 'lo');
-      ip('-n', nsB, 'addr', 'add', '10.66.2.1/32', 'dev', 'lo');
-      for (const [ns, dev] of [
-        [nsA, 'vA'],
-        [nsB, 'vB'],
-        [nsA, 'lo'],
-        [nsB, 'lo'],
-      ] as const) {
-        ip('-n', ns, 'link', 'set', dev, 'up');
-      }
-      ip('-n', nsA, 'route', 'add', '10.66.0.0/16', 'via', '198.51.100.2');
-      const child = spawn('ip', ['netns', 'exec', nsB, process.execPath, '-e', RECEIVER], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      receiver = child;
-      let buf = '';
-      child.stdout?.on('data', (d: Buffer) => {
-        buf += d.toString();
-        const lines = buf.split('\n');
-        buf = lines.pop() ?? '';
-        for (const l of lines) received.add(l);
-      });
-      if (!(await until(() => received.has('ready'), 10_000)))
-        throw new Error('UDP receiver did not start');
+      pair = await createNetnsPair();
+      nsB = pair.nsB;
     });
 
     afterAll(() => {
-      receiver?.kill();
-      spawnSync('ip', ['netns', 'del', nsA]);
-      spawnSync('ip', ['netns', 'del', nsB]);
+      pair?.destroy();
     });
 
     it('drops and counts traffic to a blackholed prefix, passes the rest, lets it through once withdrawn', async () => {
@@ -164,7 +94,7 @@ describe.skipIf(netnsSkip)(
         // The counter moves when XDP drops: wait for it, then none of those datagrams arrived.
         expect(await until(() => bh.drops(black.prefix).packets >= 5n, 3000)).toBe(true);
         expect(await passes('10.66.2.1')).toBe(true);
-        expect(dropped.some((t) => received.has(t))).toBe(false);
+        expect(dropped.some((t) => received().has(t))).toBe(false);
         const count = bh.drops(black.prefix);
         expect(count.packets).toBe(5n);
         // Each frame: 14 Ethernet + 20 IPv4 + 8 UDP + the token.
@@ -192,7 +122,7 @@ describe.skipIf(netnsSkip)(
         const lost = send('10.66.2.1', 2);
         expect(await until(() => bh.drops(host.prefix).packets >= 2n, 3000)).toBe(true);
         expect(await passes('10.66.1.1')).toBe(true);
-        expect(lost.some((t) => received.has(t))).toBe(false);
+        expect(lost.some((t) => received().has(t))).toBe(false);
       } finally {
         await bh.close();
       }
@@ -212,7 +142,7 @@ describe.skipIf(netnsSkip)(
         const lost = send('10.66.2.1', 2);
         expect(await until(() => bh.drops(route.prefix).packets >= 2n, 3000)).toBe(true);
         expect(await passes('10.66.1.1')).toBe(true);
-        expect(lost.some((t) => received.has(t))).toBe(false);
+        expect(lost.some((t) => received().has(t))).toBe(false);
       } finally {
         await bh.close();
       }

@@ -77,7 +77,10 @@ export async function createNetnsPair(prefix = 'bgpt'): Promise<NetnsPair> {
   const ip = (...args: string[]): void => {
     execFileSync('ip', args, { stdio: 'pipe' });
   };
+  // A run that dies before afterAll (an uncaught error, process.exit) still removes them.
+  const onExit = (): void => destroy();
   const destroy = (): void => {
+    process.off('exit', onExit);
     receiver?.kill();
     receiver = undefined;
     spawnSync('ip', ['netns', 'del', nsA]);
@@ -90,6 +93,7 @@ export async function createNetnsPair(prefix = 'bgpt'): Promise<NetnsPair> {
     });
     return tokens;
   };
+  process.on('exit', onExit);
   try {
     ip('netns', 'add', nsA);
     ip('netns', 'add', nsB);

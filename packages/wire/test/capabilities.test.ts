@@ -15,7 +15,7 @@ import {
   multiprotocol,
   Writer,
 } from '../src/index.js';
-import { capabilityArb, capabilityArbitraries, hex, toHex } from './w1-arbitraries.js';
+import { capabilityArb, capabilityArbitraries, hex, thrown, toHex } from './message-arbitraries.js';
 
 function decode(bytes: Uint8Array): Capability {
   const r = capabilityReader(bytes);
@@ -28,16 +28,6 @@ function encode(c: Capability): Uint8Array {
   const w = new Writer(8);
   encodeCapability(c, w);
   return w.finish();
-}
-
-function thrown(f: () => unknown): BgpError {
-  try {
-    f();
-  } catch (err) {
-    expect(isBgpError(err)).toBe(true);
-    return err as BgpError;
-  }
-  throw new Error('expected a BgpError');
 }
 
 /** Golden TLVs laid out by hand from each RFC's figure, with the value they must decode to. */

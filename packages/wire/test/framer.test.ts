@@ -19,8 +19,9 @@ import {
   notificationArb,
   plainOpenArb,
   routeRefreshArb,
+  thrown,
   toHex,
-} from './w1-arbitraries.js';
+} from './message-arbitraries.js';
 
 const KA = keepaliveBytes();
 const RR = encodeMessage(createRouteRefresh(1, 1), AS4_CONTEXT);
@@ -41,16 +42,6 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 
 function drain(f: Framer): Uint8Array[] {
   return [...f];
-}
-
-function thrown(f: () => unknown): BgpError {
-  try {
-    f();
-  } catch (err) {
-    expect(isBgpError(err)).toBe(true);
-    return err as BgpError;
-  }
-  throw new Error('expected a BgpError');
 }
 
 /** Everything a framer produces for a chunking: messages, then the error or the leftover count. */

@@ -27,18 +27,9 @@ import {
   notificationArb,
   plainOpenArb,
   routeRefreshArb,
+  thrown,
   toHex,
-} from './w1-arbitraries.js';
-
-function thrown(f: () => unknown): BgpError {
-  try {
-    f();
-  } catch (err) {
-    expect(isBgpError(err)).toBe(true);
-    return err as BgpError;
-  }
-  throw new Error('expected a BgpError');
-}
+} from './message-arbitraries.js';
 
 const EXTENDED = createContext({ fourOctetAs: true, extendedMessage: true });
 

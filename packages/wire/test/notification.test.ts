@@ -22,7 +22,7 @@ import {
   shutdownMessage,
   Writer,
 } from '../src/index.js';
-import { hex, MARKER, notificationArb, toHex } from './w1-arbitraries.js';
+import { hex, MARKER, notificationArb, toHex } from './message-arbitraries.js';
 
 function body(n: NotificationMessage): Uint8Array {
   const w = new Writer();

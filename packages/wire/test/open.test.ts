@@ -23,17 +23,7 @@ import {
   Writer,
 } from '../src/index.js';
 import { corpusAvailable, corpusFiles, corpusMissing, readListing } from './corpus-listing.js';
-import { hex, laidOutOpenArb, MARKER, plainOpenArb, toHex } from './w1-arbitraries.js';
-
-function thrown(f: () => unknown): BgpError {
-  try {
-    f();
-  } catch (err) {
-    expect(isBgpError(err)).toBe(true);
-    return err as BgpError;
-  }
-  throw new Error('expected a BgpError');
-}
+import { hex, laidOutOpenArb, MARKER, plainOpenArb, thrown, toHex } from './message-arbitraries.js';
 
 function encodeBody(open: OpenMessage): Uint8Array {
   const w = new Writer();

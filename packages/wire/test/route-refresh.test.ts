@@ -13,17 +13,7 @@ import {
   RouteRefreshSubtype,
   Writer,
 } from '../src/index.js';
-import { hex, MARKER, routeRefreshArb, toHex } from './w1-arbitraries.js';
-
-function thrown(f: () => unknown): BgpError {
-  try {
-    f();
-  } catch (err) {
-    expect(isBgpError(err)).toBe(true);
-    return err as BgpError;
-  }
-  throw new Error('expected a BgpError');
-}
+import { hex, MARKER, routeRefreshArb, thrown, toHex } from './message-arbitraries.js';
 
 function body(m: RouteRefreshMessage): Uint8Array {
   const w = new Writer();

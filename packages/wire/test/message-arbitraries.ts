@@ -4,11 +4,14 @@
  * reserved fields absent unless non-zero), which is what a round trip must reproduce.
  */
 import fc from 'fast-check';
+import { expect } from 'vitest';
 import {
+  type BgpError,
   type Capability,
   CapabilityCode,
   ENHANCED_ROUTE_REFRESH_CAPABILITY,
   EXTENDED_MESSAGE_CAPABILITY,
+  isBgpError,
   KNOWN_CAPABILITY_CODES,
   type NotificationMessage,
   type OpenMessage,
@@ -205,3 +208,14 @@ export function toHex(bytes: Uint8Array): string {
 
 /** The 16-octet marker, as hex. */
 export const MARKER = 'ff'.repeat(16);
+
+/** Runs `f`, asserts it throws a typed BgpError (by shape, as callers test errors) and returns it. */
+export function thrown(f: () => unknown): BgpError {
+  try {
+    f();
+  } catch (err) {
+    expect(isBgpError(err)).toBe(true);
+    return err as BgpError;
+  }
+  throw new Error('expected a BgpError');
+}
