@@ -76,7 +76,7 @@ describe.skipIf(why !== undefined)(
         const net = pair;
         const bh = Blackhole.create({ maxEntries: { ipv4: 64, ipv6: 64 } });
         sink = bh;
-        const xdp = { programId: 1 };
+        const xdp = bh.attach(net.receivingInterface, { netns: net.nsB });
         expect(xdp.programId).toBeGreaterThan(0);
         // The program is attached and the map is empty: everything passes.
         expect(await net.passes('10.66.1.1')).toBe(true);
