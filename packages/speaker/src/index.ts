@@ -29,7 +29,7 @@ export * from './attributes.js';
 export * from './cli/agent-main.js';
 export * from './cli/bgp-main.js';
 export * from './demo/run-demo.js';
-export * from './loc-rib.js';
 export * from './peer.js';
+export * from './rib-adapter.js';
 export * from './speaker.js';
 export * from './types.js';

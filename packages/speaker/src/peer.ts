@@ -24,7 +24,7 @@ import {
   type SpeakerRouteAttributes,
   safiName,
 } from './attributes.js';
-import type { PathSource, RibPath } from './loc-rib.js';
+import type { PathSource, RibPath } from './rib-adapter.js';
 import type {
   FamilyCounts,
   InstanceConfig,
@@ -43,6 +43,8 @@ export interface PeerHost {
     attributes: SpeakerRouteAttributes | undefined,
     stale: boolean,
   ): void;
+  /** The session was lost with graceful restart: keep the peer's routes, marked stale. */
+  retained(peer: PeerRuntime): void;
   /** The session reached Established: send the table. */
   established(peer: PeerRuntime, negotiated: NegotiatedSession): void;
   /** Emits a speaker event. */
@@ -275,10 +277,8 @@ export class PeerRuntime {
       this.eorSent.clear();
       if (retainRoutes) {
         // RFC 4724 §4.2: keep the routes, marked stale, until End-of-RIB or the timers.
-        for (const e of this.adjIn.values()) {
-          e.stale = true;
-          this.host.received(this, e.prefix, e.attributes, true);
-        }
+        for (const e of this.adjIn.values()) e.stale = true;
+        this.host.retained(this);
       } else this.flush(() => true);
       this.host.event('peer:down', {
         ...this.ref,

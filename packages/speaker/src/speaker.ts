@@ -2,10 +2,15 @@
  * The {@link Speaker}: the library's answer to GoBGP's BgpServer.
  *
  * ```
- *  instances ──► peers ──► PeerRuntime (Session, Adj-RIB-In, Adj-RIB-Out)
- *      │                        │ update:received ─► import hook ─► LocRib ─► datapath sinks
- *      └─ originated routes ─► LocRib ─► export hook per peer ─► PeerRuntime.sync ─► UPDATEs
+ *  instances ──► peers ──► PeerRuntime (Session, received routes, Adj-RIB-Out)
+ *      │                        │ update:received ─► import hook ─► Rib ─► DatapathFeeder ─► sinks
+ *      └─ originated routes ─► Rib (local peer) ─► export hook per peer ─► PeerRuntime.sync
  * ```
+ *
+ * Each instance composes a `@bgp/rib` {@link Rib}: Adj-RIB-In of every peer (the routes its
+ * import hook accepted), the locally originated routes, and the Loc-RIB with the RFC 4271 §9.1
+ * decision process and its explanations. Loc-RIB change batches ({@link Rib.flush}) become
+ * `best:change` events and, through {@link DatapathFeeder.changesFor}, datapath batches.
  *
  * Changes (originated routes, received routes, configuration) mark the instance dirty; a
  * microtask later every Established peer of the instance is synced: its export is recomputed
@@ -14,8 +19,15 @@
  * @module
  */
 import { Listener, type NegotiatedSession, type Transport } from '@bgp/fsm';
-import type { DatapathChange } from '@bgp/rib';
-import { formatPrefix, type Prefix, parseAddress, parsePrefix } from '@bgp/wire';
+import {
+  type DatapathChange,
+  DatapathFeeder,
+  LOCAL_PEER,
+  type LocRibChange,
+  Rib,
+  type RibRoute,
+} from '@bgp/rib';
+import { formatPrefix, type Prefix, parsePrefix } from '@bgp/wire';
 import { EventEmitter } from 'eventemitter3';
 import {
   afiOfPrefix,
@@ -24,8 +36,8 @@ import {
   type RouteAttributesInput,
   type SpeakerRouteAttributes,
 } from './attributes.js';
-import { LocRib, type PathSource, type RibPath } from './loc-rib.js';
 import { PeerRuntime, routerIdNumber, sessionKey } from './peer.js';
+import { type RibPath, ribPathOf, toRibAttributes } from './rib-adapter.js';
 import {
   type AdvertisedStatus,
   acceptNone,
@@ -44,8 +56,14 @@ import {
 /** One BGP instance. */
 interface Instance {
   readonly config: InstanceConfig;
-  readonly rib: LocRib;
-  readonly originated: Map<string, RibPath>;
+  /** Adj-RIB-In per peer (accepted routes), originated routes and the Loc-RIB. */
+  readonly rib: Rib;
+  /** Turns Loc-RIB batches into datapath changes (ECMP next hops, stable route ids). */
+  readonly feeder: DatapathFeeder;
+  /** The RIB peer id of each peer runtime, registered when its session first carries routes. */
+  readonly ribPeers: Map<PeerRuntime, number>;
+  /** Originated prefixes by text, in origination order (for {@link Speaker.originated}). */
+  readonly originated: Map<string, Prefix>;
   readonly peers: Map<string, PeerRuntime>;
   listener: Listener | undefined;
   dirty: boolean;
@@ -58,7 +76,7 @@ export class SpeakerConfigError extends Error {
   override readonly name = 'SpeakerConfigError';
 }
 
-function toStatus(instance: string, p: RibPath & { best?: boolean }): RouteStatus {
+function toStatus(instance: string, p: RibPath & { readonly best?: boolean }): RouteStatus {
   return {
     instance,
     prefix: formatPrefix(p.prefix),
@@ -68,6 +86,14 @@ function toStatus(instance: string, p: RibPath & { best?: boolean }): RouteStatu
     stale: p.stale,
     attributes: p.attributes,
   };
+}
+
+/** Every prefix of family `afi` with a path in `rib` (usable or not), in no particular order. */
+function prefixesOf(rib: Rib, afi: 1 | 2): Prefix[] {
+  const out = new Map<string, Prefix>();
+  for (const peer of rib.allPeers())
+    for (const { prefix } of rib.adjRibIn(peer.id, afi)) out.set(formatPrefix(prefix), prefix);
+  return [...out.values()];
 }
 
 /** Orders prefixes by address, then length (what tables print). */
@@ -109,7 +135,6 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   private readonly instances = new Map<string, Instance>();
   private started = false;
   private scheduled = false;
-  private routeIds = new Map<string, number>();
   private pendingSink: DatapathChange[] = [];
   private sinkChain: Promise<void> = Promise.resolve();
 
@@ -130,10 +155,13 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   async addInstance(config: InstanceConfig): Promise<void> {
     if (this.instances.has(config.name))
       throw new SpeakerConfigError(`instance ${config.name} exists`);
-    routerIdNumber(config.routerId);
+    const routerId = routerIdNumber(config.routerId);
+    const rib = new Rib({ localAsn: config.asn, routerId });
     const inst: Instance = {
       config,
-      rib: new LocRib(),
+      rib,
+      feeder: new DatapathFeeder(rib),
+      ribPeers: new Map(),
       originated: new Map(),
       peers: new Map(),
       listener: undefined,
@@ -231,6 +259,9 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     p.stop(false);
     for (const e of [...p.adjIn.values()]) this.host(inst).received(p, e.prefix, undefined, false);
     p.adjIn.clear();
+    const id = inst.ribPeers.get(p);
+    if (id !== undefined) inst.rib.removePeer(id);
+    inst.ribPeers.delete(p);
     inst.listener?.removePeer(address);
     inst.peers.delete(address);
     p.session.removeAllListeners();
@@ -253,14 +284,8 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const p = typeof prefix === 'string' ? parsePrefix(prefix) : prefix;
     const attrs = normalizeAttributes(attributes);
     for (const c of attrs.communities) parseCommunityText(c); // fail here, not at send time
-    const path: RibPath = {
-      prefix: p,
-      source: this.localSource(inst),
-      attributes: attrs,
-      stale: false,
-    };
-    inst.originated.set(formatPrefix(p), path);
-    inst.rib.set(path);
+    inst.rib.announce(LOCAL_PEER, p, toRibAttributes(attrs, afiOfPrefix(p)));
+    inst.originated.set(formatPrefix(p), p);
     this.markDirty(inst);
   }
 
@@ -269,7 +294,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const inst = this.instance(instance);
     const p = typeof prefix === 'string' ? parsePrefix(prefix) : prefix;
     if (!inst.originated.delete(formatPrefix(p))) return false;
-    inst.rib.delete(p, null);
+    inst.rib.withdraw(LOCAL_PEER, p);
     this.markDirty(inst);
     return true;
   }
@@ -279,13 +304,39 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     return [...this.instance(instance).originated.keys()];
   }
 
-  private localSource(inst: Instance): PathSource {
-    return {
-      address: null,
-      asn: inst.config.asn,
-      bgpIdentifier: routerIdNumber(inst.config.routerId),
-      kind: 'local',
-    };
+  /**
+   * The RIB peer of `p`. With `current`, checks that the registered record still matches the
+   * session (peer AS, BGP Identifier); RIB peer records are immutable, so a neighbour that comes
+   * back as someone else gets a new record and its routes (stale marks included) move over.
+   */
+  private ribPeer(inst: Instance, p: PeerRuntime, current: boolean): number {
+    const id = inst.ribPeers.get(p);
+    if (id !== undefined && !current) return id;
+    const s = p.source;
+    if (id !== undefined) {
+      const r = inst.rib.peer(id);
+      if (r.asn === s.asn && r.bgpIdentifier === s.bgpIdentifier >>> 0) return id;
+    }
+    const next = inst.rib.addPeer({
+      address: p.config.address,
+      asn: s.asn,
+      bgpIdentifier: s.bgpIdentifier,
+      name: p.config.address,
+    });
+    if (id !== undefined) {
+      for (const afi of [1, 2]) {
+        let stale = false;
+        for (const { prefix, route } of [...inst.rib.adjRibIn(id, afi)]) {
+          inst.rib.announce(next, prefix, route.attributes);
+          stale ||= route.stale;
+        }
+        // Only a session loss with graceful restart marks routes, and it marks all of a family.
+        if (stale) inst.rib.markStale(next, [afi]);
+      }
+      inst.rib.removePeer(id);
+    }
+    inst.ribPeers.set(p, next);
+    return next;
   }
 
   // ---- running -----------------------------------------------------------------------------
@@ -353,7 +404,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   private runSync(): void {
     this.scheduled = false;
     for (const inst of this.instances.values()) {
-      this.feedSinks(inst);
+      this.flushRib(inst);
       if (!inst.dirty) continue;
       inst.dirty = false;
       for (const p of inst.peers.values())
@@ -365,7 +416,17 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     p.sync(this.exportFor(inst, p));
   }
 
-  /** What peer `p` should have: the export hook over the Loc-RIB, then the RFC 4271 rules. */
+  /**
+   * What peer `p` should have: the export hook over the Loc-RIB, then the RFC 4271 rules.
+   *
+   * This stays in the speaker rather than `@bgp/rib`'s AdjRibOut / exportRoute because the
+   * speaker's {@link ExportHook} contract is the other way round: the hook sees the Loc-RIB
+   * attributes (what Cilium's policies match and set) and the rules apply after it, whereas
+   * AdjRibOut runs its hook on attributes already rewritten for the peer. The speaker's rules also
+   * differ on purpose (next hop self towards iBGP for local and eBGP-learned routes, the per-peer
+   * `nextHop` override, no origin-AS suppression), and `routes:sent` and `advertised()` need the
+   * prefixes and text attributes that AdjRibOut's encoded messages do not give back.
+   */
   private exportFor(
     inst: Instance,
     p: PeerRuntime,
@@ -374,8 +435,12 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const ref = p.ref;
     const internal = p.internal;
     const hook = p.config.export;
-    for (const best of inst.rib.bestPaths()) {
-      if (best.source.address === p.config.address) continue;
+    const self = inst.ribPeers.get(p);
+    const bests: RibPath[] = [];
+    for (const afi of [1, 2])
+      for (const { prefix, best } of inst.rib.locRib(afi))
+        if (best.peer.id !== self) bests.push(ribPathOf(prefix, best));
+    for (const best of bests) {
       // RFC 4271 §9.2: routes learned from an iBGP peer are not sent to other iBGP peers.
       if (!hook && internal && best.source.kind === 'ibgp') continue;
       const afi = afiOfPrefix(best.prefix);
@@ -440,25 +505,35 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       ) => {
         const key = formatPrefix(prefix);
         const importHook = this.options.import ?? acceptNone;
-        if (attributes === undefined) {
+        const afi = afiOfPrefix(prefix);
+        if (stale) {
+          // The session was lost with graceful restart: `retained` marked the RIB paths stale.
+        } else if (attributes === undefined) {
           peer.accepted.delete(key);
-          inst.rib.delete(prefix, peer.config.address);
+          const id = inst.ribPeers.get(peer);
+          if (id !== undefined) inst.rib.withdraw(id, prefix);
         } else {
-          const r = stale
-            ? peer.accepted.has(key)
-            : importHook({ prefix, afi: afiOfPrefix(prefix), attributes }, peer.ref);
+          const id = this.ribPeer(inst, peer, true);
+          const r = importHook({ prefix, afi, attributes }, peer.ref);
           if (r === false) {
             peer.accepted.delete(key);
-            inst.rib.delete(prefix, peer.config.address);
+            inst.rib.withdraw(id, prefix);
           } else {
             peer.accepted.add(key);
             const attrs = r === true ? attributes : normalizeAttributes({ ...attributes, ...r });
-            inst.rib.set({ prefix, source: peer.source, attributes: attrs, stale });
+            inst.rib.announce(id, prefix, toRibAttributes(attrs, afi));
           }
         }
         this.markDirty(inst);
       },
+      retained: (peer: PeerRuntime) => {
+        // RFC 4724 §4.2: keep the routes, marked stale, until End-of-RIB or the timers.
+        const id = inst.ribPeers.get(peer);
+        if (id !== undefined) inst.rib.markStale(id);
+        this.markDirty(inst);
+      },
       established: (peer: PeerRuntime, _n: NegotiatedSession) => {
+        this.ribPeer(inst, peer, true);
         this.syncPeer(inst, peer);
       },
       event: (name: string, payload: unknown) => {
@@ -475,44 +550,49 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     };
   }
 
-  private feedSinks(inst: Instance): void {
-    const changes = inst.rib.takeChanges();
-    for (const c of changes) {
-      const key = formatPrefix(c.prefix);
+  /**
+   * Flushes the instance's Loc-RIB changes: a `best:change` event per prefix, and the datapath
+   * changes {@link DatapathFeeder.changesFor} computes, queued to every sink.
+   *
+   * The speaker queues the batches itself instead of {@link DatapathFeeder.attach}: attach
+   * reconciles each sink to one RIB, which would wipe what another instance installed in a shared
+   * sink, and at start-up the routes a sink kept through our restart (RFC 4724 forwarding state).
+   * Sinks get learned routes only: an originated route is reachable here already.
+   */
+  private flushRib(inst: Instance): void {
+    const batch = inst.rib.flush();
+    if (batch.length === 0) return;
+    // A prefix removed, added and removed again in one batch is listed twice: report it once.
+    const last = new Map<string, number>();
+    for (const [i, c] of batch.entries()) last.set(formatPrefix(c.prefix), i);
+    const changes: LocRibChange[] = [...last.values()].map((i) => batch[i]!);
+    for (const c of changes)
       this.emit('best:change', {
         instance: inst.config.name,
-        prefix: key,
-        best: c.best ? toStatus(inst.config.name, { ...c.best, best: true }) : null,
+        prefix: formatPrefix(c.prefix),
+        best: c.best
+          ? toStatus(inst.config.name, { ...ribPathOf(c.prefix, c.best), best: true })
+          : null,
       });
-      const sinks = this.components.sinks ?? [];
-      if (sinks.length === 0) continue;
-      const b = c.best;
-      if (!b || b.source.kind === 'local' || !b.attributes.nextHop) {
-        this.pendingSink.push({ op: 'remove', prefix: c.prefix });
-        continue;
-      }
-      let id = this.routeIds.get(key);
-      if (id === undefined) {
-        id = this.routeIds.size + 1;
-        this.routeIds.set(key, id);
-      }
-      this.pendingSink.push({
-        op: 'upsert',
-        route: {
-          prefix: c.prefix,
-          nextHops: [parseAddress(b.attributes.nextHop)],
-          routeId: id,
-          communities: b.attributes.communities.map(parseCommunityText),
-        },
-      });
-    }
+    if ((this.components.sinks ?? []).length === 0) return;
+    const learned = (b: RibRoute | undefined): boolean =>
+      b !== undefined &&
+      b.peer.kind !== 'local' &&
+      b.attributes.attributes.nextHop.some((x) => x !== 0);
+    const ds = inst.feeder.changesFor(changes);
+    changes.forEach((c, i) => {
+      const d = ds[i]!;
+      this.pendingSink.push(
+        d.op === 'upsert' && !learned(c.best) ? { op: 'remove', prefix: c.prefix } : d,
+      );
+    });
     if (this.pendingSink.length === 0) return;
-    const batch = this.pendingSink;
+    const out = this.pendingSink;
     this.pendingSink = [];
     for (const sink of this.components.sinks ?? []) {
       this.sinkChain = this.sinkChain.then(() =>
         sink
-          .apply(batch)
+          .apply(out)
           .catch((err: unknown) =>
             this.log.error(`datapath ${sink.name}: ${(err as Error).message}`),
           ),
@@ -556,8 +636,9 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const out: RouteStatus[] = [];
     for (const inst of this.instances.values()) {
       if (instance !== undefined && inst.config.name !== instance) continue;
-      for (const p of inst.rib.paths())
-        if (afiOfPrefix(p.prefix) === afi) out.push(toStatus(inst.config.name, p));
+      for (const prefix of prefixesOf(inst.rib, afi))
+        for (const c of inst.rib.explain(prefix).candidates)
+          out.push(toStatus(inst.config.name, { ...ribPathOf(prefix, c.route), best: c.best }));
     }
     // Stable sort: paths of one prefix keep their best-first order.
     return sortedByPrefix(out);
@@ -574,7 +655,10 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
             out.push(
               toStatus(inst.config.name, {
                 ...r,
-                best: inst.rib.best(r.prefix)?.source.address === p.config.address,
+                best: (() => {
+                  const b = inst.rib.best(r.prefix);
+                  return b !== undefined && b.peer.id === inst.ribPeers.get(p);
+                })(),
               }),
             );
       }
@@ -610,8 +694,11 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const p = typeof prefix === 'string' ? parsePrefix(prefix) : prefix;
     const out: ExplainedRoute[] = [];
     for (const inst of this.instances.values())
-      for (const c of inst.rib.explain(p))
-        out.push({ ...toStatus(inst.config.name, c), ...(c.lostAt ? { lostAt: c.lostAt } : {}) });
+      for (const c of inst.rib.explain(p).candidates)
+        out.push({
+          ...toStatus(inst.config.name, { ...ribPathOf(p, c.route), best: c.best }),
+          ...(c.lostAt ? { lostAt: c.lostAt } : {}),
+        });
     return out;
   }
 }

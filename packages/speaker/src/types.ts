@@ -8,7 +8,7 @@ import type { Clock, NegotiatedSession, Transport } from '@bgp/fsm';
 import type { DatapathSink } from '@bgp/rib';
 import type { Prefix } from '@bgp/wire';
 import type { RouteAttributesInput, SpeakerRouteAttributes } from './attributes.js';
-import type { LosingStep, PathSource } from './loc-rib.js';
+import type { LosingStep, PathSource } from './rib-adapter.js';
 
 /** An address family the speaker carries: IPv4 or IPv6 unicast. */
 export interface SpeakerFamily {

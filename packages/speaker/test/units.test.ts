@@ -1,19 +1,19 @@
 import { loadCluster, renderNode } from '@bgp/policy';
+import { LOCAL_PEER, Rib } from '@bgp/rib';
 import {
   attributesKey,
-  comparePaths,
   formatAttributes,
   formatUptime,
+  fromRibAttributes,
   fromUpdate,
-  LocRib,
   normalizeAttributes,
-  type PathSource,
   packUpdates,
   parseCommunityText,
   parseHostPort,
   peersTable,
   planFromRender,
-  type RibPath,
+  sourceOf,
+  toRibAttributes,
   toWireAttributes,
 } from '@bgp/speaker';
 import {
@@ -25,24 +25,6 @@ import {
 } from '@bgp/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-
-const src = (address: string | null, kind: PathSource['kind'], bgpIdentifier = 1): PathSource => ({
-  address,
-  asn: kind === 'ebgp' ? 65100 : 65001,
-  bgpIdentifier,
-  kind,
-});
-const path = (
-  address: string | null,
-  kind: PathSource['kind'],
-  attrs: Parameters<typeof normalizeAttributes>[0] = {},
-  id = 1,
-): RibPath => ({
-  prefix: parsePrefix('10.0.0.0/24'),
-  source: src(address, kind, id),
-  attributes: normalizeAttributes(attrs),
-  stale: false,
-});
 
 describe('attributes', () => {
   it('round-trips through the wire codec (IPv4 and IPv6) with communities, large communities, LOCAL_PREF, MED', () => {
@@ -138,55 +120,106 @@ describe('attributes', () => {
   });
 });
 
-describe('best path', () => {
+describe('best path (the @bgp/rib decision process over speaker attributes)', () => {
+  const prefix = parsePrefix('10.0.0.0/24');
+  /** Explains a contest between two paths from two eBGP/iBGP peers; returns the loser's step. */
+  const lostAt = (
+    a: [kind: 'ebgp' | 'ibgp', attrs: Parameters<typeof normalizeAttributes>[0], id?: number],
+    b: [kind: 'ebgp' | 'ibgp', attrs: Parameters<typeof normalizeAttributes>[0], id?: number],
+  ): [string | null, string | undefined] => {
+    const rib = new Rib({ localAsn: 65001, routerId: 0x0a000001 });
+    const peers = [a, b].map(([kind, attrs, id], i) => {
+      const peer = rib.addPeer({
+        address: `${i + 1}.${i + 1}.${i + 1}.${i + 1}`,
+        name: `${i + 1}.${i + 1}.${i + 1}.${i + 1}`,
+        asn: kind === 'ebgp' ? 65100 + i : 65001,
+        bgpIdentifier: id ?? 1,
+      });
+      rib.announce(peer, prefix, toRibAttributes(normalizeAttributes(attrs), 1));
+      return peer;
+    });
+    const ex = rib.explain(prefix).candidates;
+    expect(ex[0]!.route.peer.id).toBe(peers[0]);
+    return [sourceOf(ex[1]!.route.peer).address, ex[1]!.lostAt];
+  };
+
   it('reports the step at which each candidate lost', () => {
-    expect(
-      comparePaths(path('1.1.1.1', 'ebgp', { localPref: 200 }), path('2.2.2.2', 'ebgp')).step,
-    ).toBe('local-pref');
-    expect(comparePaths(path(null, 'local'), path('2.2.2.2', 'ebgp')).step).toBe(
-      'locally-originated',
-    );
-    expect(
-      comparePaths(
-        path('1.1.1.1', 'ebgp', { asPath: [1] }),
-        path('2.2.2.2', 'ebgp', { asPath: [1, 2] }),
-      ).step,
-    ).toBe('as-path-length');
-    expect(
-      comparePaths(
-        path('1.1.1.1', 'ebgp', { origin: 'IGP' }),
-        path('2.2.2.2', 'ebgp', { origin: 'INCOMPLETE' }),
-      ).step,
-    ).toBe('origin');
-    expect(
-      comparePaths(
-        path('1.1.1.1', 'ebgp', { asPath: [7], med: 1 }),
-        path('2.2.2.2', 'ebgp', { asPath: [7], med: 9 }),
-      ).step,
-    ).toBe('med');
-    expect(comparePaths(path('1.1.1.1', 'ebgp'), path('2.2.2.2', 'ibgp')).step).toBe(
-      'ebgp-over-ibgp',
-    );
-    expect(comparePaths(path('1.1.1.1', 'ebgp', {}, 1), path('2.2.2.2', 'ebgp', {}, 2)).step).toBe(
-      'router-id',
-    );
-    expect(comparePaths(path('1.1.1.1', 'ebgp'), path('2.2.2.2', 'ebgp')).step).toBe(
-      'peer-address',
-    );
-    const rib = new LocRib();
-    rib.set(path('2.2.2.2', 'ibgp'));
-    rib.set(path('1.1.1.1', 'ebgp', { localPref: 50 }));
-    rib.set(path('3.3.3.3', 'ebgp'));
-    expect(
-      rib.explain(parsePrefix('10.0.0.0/24')).map((e) => [e.source.address, e.best, e.lostAt]),
-    ).toEqual([
+    expect(lostAt(['ebgp', { localPref: 200 }], ['ebgp', {}])).toEqual(['2.2.2.2', 'local-pref']);
+    expect(lostAt(['ebgp', { asPath: [1] }], ['ebgp', { asPath: [1, 2] }])).toEqual([
+      '2.2.2.2',
+      'as-path-length',
+    ]);
+    expect(lostAt(['ebgp', { origin: 'IGP' }], ['ebgp', { origin: 'INCOMPLETE' }])).toEqual([
+      '2.2.2.2',
+      'origin',
+    ]);
+    expect(lostAt(['ebgp', { asPath: [7], med: 1 }], ['ebgp', { asPath: [7], med: 9 }])).toEqual([
+      '2.2.2.2',
+      'med',
+    ]);
+    expect(lostAt(['ebgp', {}], ['ibgp', {}])).toEqual(['2.2.2.2', 'ebgp-over-ibgp']);
+    expect(lostAt(['ebgp', {}, 1], ['ebgp', {}, 2])).toEqual(['2.2.2.2', 'bgp-identifier']);
+    expect(lostAt(['ebgp', {}], ['ebgp', {}])).toEqual(['2.2.2.2', 'peer-address']);
+  });
+
+  it('a locally originated route (empty AS_PATH) beats a learned one; explain ranks all', () => {
+    const rib = new Rib({ localAsn: 65001, routerId: 0x0a000001 });
+    const ibgp = rib.addPeer({ address: '2.2.2.2', name: '2.2.2.2', asn: 65001, bgpIdentifier: 2 });
+    const low = rib.addPeer({ address: '1.1.1.1', name: '1.1.1.1', asn: 65100, bgpIdentifier: 1 });
+    const ebgp = rib.addPeer({ address: '3.3.3.3', name: '3.3.3.3', asn: 65100, bgpIdentifier: 3 });
+    const at = (attrs: Parameters<typeof normalizeAttributes>[0]) =>
+      toRibAttributes(normalizeAttributes(attrs), 1);
+    rib.announce(ibgp, prefix, at({ asPath: [65200], nextHop: '2.2.2.2' }));
+    rib.announce(low, prefix, at({ asPath: [65100], nextHop: '1.1.1.1', localPref: 50 }));
+    rib.announce(ebgp, prefix, at({ asPath: [65100], nextHop: '3.3.3.3' }));
+    const explain = () =>
+      rib.explain(prefix).candidates.map((c) => [sourceOf(c.route.peer).address, c.best, c.lostAt]);
+    expect(explain()).toEqual([
       ['3.3.3.3', true, undefined],
       ['2.2.2.2', false, 'ebgp-over-ibgp'],
       ['1.1.1.1', false, 'local-pref'],
     ]);
-    expect(rib.takeChanges()).toHaveLength(1);
-    expect(rib.delete(parsePrefix('10.0.0.0/24'), '3.3.3.3')).toBe(true);
-    expect(rib.best(parsePrefix('10.0.0.0/24'))?.source.address).toBe('2.2.2.2');
+    expect(rib.flush()).toHaveLength(1);
+    rib.announce(LOCAL_PEER, prefix, at({}));
+    expect(explain()[0]).toEqual([null, true, undefined]);
+    expect(rib.withdraw(LOCAL_PEER, prefix)).toBe(true);
+    expect(rib.withdraw(ebgp, prefix)).toBe(true);
+    expect(sourceOf(rib.best(prefix)!.peer).address).toBe('2.2.2.2');
+  });
+
+  it('property: speaker attributes survive the trip through the RIB form', () => {
+    const asn = fc.integer({ min: 1, max: 0xffffffff });
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            origin: fc.constantFrom('IGP' as const, 'EGP' as const, 'INCOMPLETE' as const),
+            asPath: fc.array(asn, { maxLength: 6 }),
+            nextHop: fc.ipV4(),
+            med: fc.integer({ min: 0, max: 0xffffffff }),
+            localPref: fc.integer({ min: 0, max: 0xffffffff }),
+            communities: fc.array(
+              fc
+                .tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xffff }))
+                .map(([h, l]) => `${h}:${l}`),
+              { maxLength: 4 },
+            ),
+            largeCommunities: fc.array(
+              fc.tuple(asn, asn, asn).map(([a, b, c]) => `${a}:${b}:${c}`),
+              { maxLength: 3 },
+            ),
+          },
+          { requiredKeys: ['origin', 'asPath', 'communities', 'largeCommunities'] },
+        ),
+        (input) => {
+          const a = normalizeAttributes(input);
+          const back = fromRibAttributes(toRibAttributes(a, 1));
+          // 0.0.0.0 is how the RIB form says "no next hop" (an originated route).
+          const { nextHop, ...rest } = a;
+          expect(back).toEqual(nextHop === '0.0.0.0' ? rest : a);
+        },
+      ),
+    );
   });
 });
 
