@@ -7,6 +7,27 @@
  * @module
  */
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from '@bgp/speaker';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  allocateLoopbackAddress,
+  allocatePort,
+  createDaemon,
+  type DaemonOf,
+  type DaemonScope,
+  daemonMissing,
+  daemonScope,
+  waitFor,
+  waitForEstablished,
+} from './interop/harness/index.js';
+import type { DaemonKind, PeerConfig } from './interop/harness/types.js';
+
+/** The next hop the agent sets on every route in these tests (gobgpd refuses loopback ones). */
+export const E2E_NEXT_HOP = '192.0.2.11';
+
 /** Options of {@link clusterYaml}. */
 export interface ClusterYamlOptions {
   /** ToR address. */
@@ -135,4 +156,167 @@ metadata: { name: ${n}, namespace: shop, labels: { bgp-announce: "true" } }
 spec: { type: LoadBalancer, clusterIP: 10.96.10.${i + 1}, ports: [{ port: 80 }] }`),
     ),
   ].join('\n---\n');
+}
+
+/** The attributes a daemon reports for one route it received from us, as the tests compare them. */
+export interface TorRoute {
+  nextHop?: string;
+  communities: string[];
+  largeCommunities: string[];
+  localPref?: number;
+}
+
+/** A top-of-rack (eBGP, AS 65100) and a route reflector (iBGP, AS 65001) peering with our agent. */
+export interface TorPair<D> {
+  /** Our address, the one the agent's sessions use. */
+  readonly local: string;
+  readonly tor: D;
+  readonly rr: D;
+  readonly torAddress: string;
+  readonly rrAddress: string;
+  /** The {@link clusterYaml} options that point the agent at both. */
+  readonly base: ClusterYamlOptions;
+}
+
+/**
+ * Starts a ToR and a route reflector of one daemon kind on fresh loopback addresses, both
+ * passive towards our agent's address; the scope stops them.
+ *
+ * @param scope - the test's daemon scope
+ * @param kind - which daemon
+ * @param peerExtra - extra neighbour settings (graceful restart, ...)
+ */
+export async function startTorPair<K extends DaemonKind>(
+  scope: DaemonScope,
+  kind: K,
+  peerExtra: Partial<PeerConfig> = {},
+): Promise<TorPair<DaemonOf<K>>> {
+  const local = allocateLoopbackAddress();
+  const torAddress = allocateLoopbackAddress();
+  const rrAddress = allocateLoopbackAddress();
+  const peer = { address: local, port: await allocatePort(local), passive: true, ...peerExtra };
+  const tor = scope.add(
+    await createDaemon(kind, {
+      routerId: '10.0.0.2',
+      asn: 65100,
+      address: torAddress,
+      peers: [{ ...peer, asn: 65001 }],
+    }),
+  );
+  const rr = scope.add(
+    await createDaemon(kind, {
+      routerId: '10.0.0.3',
+      asn: 65001,
+      address: rrAddress,
+      peers: [{ ...peer, asn: 65001 }],
+    }),
+  );
+  await Promise.all([tor.start(), rr.start()]);
+  const base = {
+    tor: torAddress,
+    rr: rrAddress,
+    torPort: tor.port,
+    rrPort: rr.port,
+    local,
+    podAdvert: true,
+    extraService: false,
+  };
+  return { local, tor, rr, torAddress, rrAddress, base };
+}
+
+/**
+ * Registers the shared end-to-end case for a daemon kind: the agent advertises exactly the
+ * rendered routes with the rendered attributes, then a YAML edit adds and withdraws exactly the
+ * difference, as read back from the daemon by `ribAt`.
+ *
+ * @param options - the daemon kind, how to read its RIB, and the LOCAL_PREF it shows for eBGP
+ *   routes (BIRD assigns its default 100 on import; others show none)
+ */
+export function renderedRoutesSuite<K extends 'bird' | 'frr'>(options: {
+  readonly kind: K;
+  readonly label: string;
+  readonly ribAt: (d: DaemonOf<K>, from: string) => Promise<Record<string, TorRoute>>;
+  readonly ebgpLocalPref: number | undefined;
+}): void {
+  const missing = daemonMissing(options.kind);
+  describe.skipIf(missing !== undefined)(
+    `bgp-agent with ${options.label} ToRs${missing ? ` (skipped: ${missing})` : ''}`,
+    () => {
+      const scope = daemonScope();
+      const dir = mkdtempSync(join(tmpdir(), `bgp-e2e-${options.kind}-`));
+      afterAll(async () => {
+        await scope.stopAll();
+        rmSync(dir, { recursive: true, force: true });
+      });
+
+      it('advertises exactly the rendered routes and applies a YAML edit as a difference', async () => {
+        const { local, tor, rr, torAddress, rrAddress, base } = await startTorPair(
+          scope,
+          options.kind,
+        );
+        const file = join(dir, 'cluster.yaml');
+        writeFileSync(file, clusterYaml(base));
+        const agent = new Agent({
+          files: [file],
+          node: 'worker-1',
+          watch: false,
+          nextHop: { ipv4: E2E_NEXT_HOP },
+        });
+        try {
+          expect((await agent.start()).errors).toEqual([]);
+          await Promise.all([waitForEstablished(tor, local), waitForEstablished(rr, local)]);
+          const check = async (d: DaemonOf<K>, address: string, ibgp: boolean) => {
+            const want = agent.routePolicies().filter((e) => e.peerAddress === address);
+            const wantKeys = want
+              .map((e) => e.prefix)
+              .sort()
+              .join();
+            const got = await waitFor(
+              async () => {
+                const r = await options.ribAt(d, local);
+                return Object.keys(r).sort().join() === wantKeys ? r : undefined;
+              },
+              { what: `${options.kind} ${address} to hold the rendered routes`, timeoutMs: 10_000 },
+            );
+            for (const e of want) {
+              const a = e.attributes as {
+                communities: string[];
+                largeCommunities: string[];
+                localPref?: number;
+              };
+              const { localPref, ...rest } = got[e.prefix] ?? {
+                communities: [],
+                largeCommunities: [],
+              };
+              expect(rest, e.prefix).toEqual({
+                nextHop: E2E_NEXT_HOP,
+                communities: a.communities,
+                largeCommunities: a.largeCommunities,
+              });
+              expect(localPref, e.prefix).toBe(ibgp ? a.localPref : options.ebgpLocalPref);
+            }
+            return got;
+          };
+          expect((await check(tor, torAddress, false))['203.0.113.0/32']?.communities).toEqual([
+            '65001:200',
+            '65535:65281',
+          ]);
+          expect((await check(rr, rrAddress, true))['203.0.113.0/32']?.localPref).toBe(200);
+          writeFileSync(file, clusterYaml({ ...base, podAdvert: false, extraService: true }));
+          expect((await agent.reconcile()).applied).toBe(true);
+          expect(Object.keys(await check(tor, torAddress, false)).sort()).toEqual([
+            '203.0.113.0/32',
+            '203.0.113.1/32',
+          ]);
+          expect(Object.keys(await check(rr, rrAddress, true)).sort()).toEqual([
+            '10.244.1.0/24',
+            '203.0.113.0/32',
+            '203.0.113.1/32',
+          ]);
+        } finally {
+          await agent.stop();
+        }
+      });
+    },
+  );
 }

@@ -9,11 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from '@bgp/speaker';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clusterYaml } from './e2e-cluster.js';
+import { clusterYaml, E2E_NEXT_HOP as NEXT_HOP, startTorPair } from './e2e-cluster.js';
 import {
-  allocateLoopbackAddress,
-  allocatePort,
-  createDaemon,
   daemonMissing,
   daemonScope,
   type GobgpDaemon,
@@ -23,7 +20,6 @@ import {
 } from './interop/harness/index.js';
 
 const missing = daemonMissing('gobgp');
-const NEXT_HOP = '192.0.2.11';
 
 interface GobgpAttr {
   type: number;
@@ -83,42 +79,10 @@ describe.skipIf(missing !== undefined)(
     });
 
     it('advertises exactly the rendered routes, applies YAML edits as a difference, survives bad files and restarts', async () => {
-      const local = allocateLoopbackAddress();
-      const torAddress = allocateLoopbackAddress();
-      const rrAddress = allocateLoopbackAddress();
-      const peer = {
-        address: local,
-        port: await allocatePort(local),
-        passive: true,
+      const { local, tor, rr, torAddress, rrAddress, base } = await startTorPair(scope, 'gobgp', {
         gracefulRestart: { restartTime: 60 },
-      };
-      const tor = scope.add(
-        await createDaemon('gobgp', {
-          routerId: '10.0.0.2',
-          asn: 65100,
-          address: torAddress,
-          peers: [{ ...peer, asn: 65001 }],
-        }),
-      );
-      const rr = scope.add(
-        await createDaemon('gobgp', {
-          routerId: '10.0.0.3',
-          asn: 65001,
-          address: rrAddress,
-          peers: [{ ...peer, asn: 65001 }],
-        }),
-      );
-      await Promise.all([tor.start(), rr.start()]);
+      });
       const file = join(dir, 'cluster.yaml');
-      const base = {
-        tor: torAddress,
-        rr: rrAddress,
-        torPort: tor.port,
-        rrPort: rr.port,
-        local,
-        podAdvert: true,
-        extraService: false,
-      };
       writeFileSync(file, clusterYaml(base));
       let agent = new Agent({
         files: [file],
