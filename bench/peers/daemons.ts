@@ -42,6 +42,8 @@ export interface Neighbour {
   readonly address: string;
   /** Its AS. */
   readonly asn: number;
+  /** Prefixes it will send (ours pre-sizes its Adj-RIB-In; the daemons ignore it). */
+  readonly expectedRoutes?: number;
 }
 
 /** What a receiver is configured with. */
@@ -58,6 +60,8 @@ export interface ReceiverConfig {
   readonly sink?: Neighbour;
   /** Routes to originate (loaded before {@link Receiver.start} resolves). */
   readonly originate?: Table;
+  /** Prefixes the Loc-RIB will hold (ours pre-sizes its tables; the daemons ignore it). */
+  readonly expectedRoutes?: number;
   /** Our receiver only: write a V8 CPU profile into this directory. */
   readonly cpuProfileDir?: string;
 }

@@ -107,6 +107,7 @@ export class OurReceiver implements Receiver {
       port: this.port,
       asn: c.asn,
       routerId: ipToU32(c.routerId),
+      ...(c.expectedRoutes !== undefined ? { expectedRoutes: c.expectedRoutes } : {}),
       neighbours: [
         ...c.feeders.map((n) => ({ ...n, sink: false })),
         ...(c.sink ? [{ ...c.sink, sink: true }] : []),

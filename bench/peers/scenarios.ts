@@ -172,9 +172,10 @@ export async function measureIngest(
   feeds: readonly FeedSpec[],
   options: { timeoutMs: number; cpuProfileDir?: string },
 ): Promise<Measurement> {
-  const feeders: Neighbour[] = feeds.map((_, i) => ({
+  const feeders: Neighbour[] = feeds.map((f, i) => ({
     address: allocateLoopbackAddress(),
     asn: FEEDER_AS + i,
+    expectedRoutes: f.prefixes,
   }));
   const id = routerIds++;
   const receiver = makeReceiver(kind, {
@@ -182,6 +183,7 @@ export async function measureIngest(
     asn: RECEIVER_AS,
     routerId: `10.0.${(id >> 8) & 255}.${id & 255}`,
     feeders,
+    expectedRoutes: feeds.reduce((n, f) => n + f.prefixes, 0),
     ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
   });
   const endpoints: BgpEndpoint[] = [];

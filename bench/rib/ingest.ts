@@ -11,7 +11,8 @@
  * Each run is a fresh process started with --expose-gc (so RSS is per run); the parent prints
  * the median of RUNS runs (default 3).
  *
- * Run: `npx tsx bench/rib/ingest.ts` (env ROUTES, SETS, RUNS to change the sizes).
+ * Run: `npx tsx bench/rib/ingest.ts` (env ROUTES, SETS, RUNS to change the sizes; PRESIZE=1
+ * builds the RIB and its peers with `expectedRoutes: ROUTES`, so that no table grows).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,7 @@ import {
 const ROUTES = Number(process.env.ROUTES ?? 1_000_000);
 const SETS = Number(process.env.SETS ?? 100_000);
 const RUNS = Number(process.env.RUNS ?? 3);
+const EXPECTED = process.env.PRESIZE === '1' ? { expectedRoutes: { ipv4: ROUTES } } : {};
 const PER_UPDATE = Math.max(1, Math.round(ROUTES / SETS));
 
 interface Result {
@@ -99,8 +101,16 @@ function child(): Result {
   const heap0 = process.memoryUsage().heapUsed;
   const rss0 = process.memoryUsage().rss;
   const store = new AttributeStore();
-  const rib = new Rib({ localAsn: 65000, routerId: 0x0a000001 }, { attributeStore: store });
-  const a = rib.addPeer({ address: '192.0.2.1', asn: 65001, bgpIdentifier: 0xc0000201 });
+  const rib = new Rib(
+    { localAsn: 65000, routerId: 0x0a000001, ...EXPECTED },
+    { attributeStore: store },
+  );
+  const a = rib.addPeer({
+    address: '192.0.2.1',
+    asn: 65001,
+    bgpIdentifier: 0xc0000201,
+    ...EXPECTED,
+  });
   let setsA: RouteAttributes[] | undefined = makeSets(SETS, 65001, Uint8Array.of(192, 0, 2, 1));
   const t0 = performance.now();
   const c0 = cpuMs();
@@ -128,7 +138,12 @@ function child(): Result {
   if (rib.pathCount !== 0 || store.size !== 0) throw new Error('withdraw storm left state behind');
 
   // Peer down: two peers with the same table; A (shorter paths) wins everywhere until it fails.
-  const b = rib.addPeer({ address: '192.0.2.2', asn: 65002, bgpIdentifier: 0xc0000202 });
+  const b = rib.addPeer({
+    address: '192.0.2.2',
+    asn: 65002,
+    bgpIdentifier: 0xc0000202,
+    ...EXPECTED,
+  });
   load(rib, a, makeSets(SETS, 65001, Uint8Array.of(192, 0, 2, 1)));
   const setsB = makeSets(SETS, 65002, Uint8Array.of(192, 0, 2, 2)).map((s) =>
     routeAttributes({ ...s, asPath: asSequence(65002, 65002, ...s.asPath[0]!.asns) }),

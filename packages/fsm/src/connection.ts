@@ -7,9 +7,13 @@
  */
 import {
   type BgpMessage,
+  CeaseSubcode,
   type CodecContext,
+  createNotification,
   DEFAULT_CONTEXT,
   describeNotification,
+  ErrorCode,
+  encodeMessage,
   Framer,
   hardResetCause,
   type NotificationFields,
@@ -21,6 +25,8 @@ import type { SendQueue } from './send-queue.js';
 import type { ConnectionDirection, NotificationEvent } from './session-events.js';
 import type { TimerSet } from './timers.js';
 import type { Transport } from './transport.js';
+
+const EMPTY = new Uint8Array(0);
 
 /** One TCP connection and its state machine. */
 export class Connection {
@@ -35,8 +41,11 @@ export class Connection {
   direction: ConnectionDirection | undefined;
   /** Incremented to abandon a pending connect. */
   attempt = 0;
-  /** The message being processed by a `processMessage` action. */
-  current: { message: BgpMessage; bytes: Uint8Array } | undefined;
+  /**
+   * The message being processed by a `processMessage` action; `message` is undefined for an
+   * UPDATE kept raw (`updateDecoding: 'raw'`).
+   */
+  current: { message: BgpMessage | undefined; bytes: Uint8Array } | undefined;
   /** NOTIFICATION exchanged in the current transition, for `session:down`. */
   notification: { n: NotificationFields; direction: 'sent' | 'received' } | undefined;
 
@@ -55,4 +64,22 @@ export function notificationEvent(n: NotificationFields): NotificationEvent {
     description: describeNotification(n),
     ...(text !== undefined ? { shutdownMessage: text } : {}),
   };
+}
+
+/**
+ * Refuses an accepted connection the RFC 4486 way: a Cease NOTIFICATION (6/5 Connection
+ * Rejected by default), then close.
+ *
+ * @param transport - the accepted connection
+ * @param subcode - Cease subcode
+ */
+export function rejectConnection(
+  transport: Transport,
+  subcode: number = CeaseSubcode.CONNECTION_REJECTED,
+): void {
+  transport.attach({ data() {}, drain() {}, close() {} });
+  transport.write(
+    encodeMessage(createNotification(ErrorCode.CEASE, subcode, EMPTY), DEFAULT_CONTEXT),
+  );
+  transport.end();
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import type {
+  CodecContext,
   NotificationFields,
   OpenMessage,
   RouteRefreshMessage,
@@ -53,6 +54,35 @@ export interface UpdateEvent {
   readonly update: UpdateMessage;
   /** The whole message, header included. */
   readonly bytes: Uint8Array;
+}
+
+/**
+ * Payload of `update:raw` (sessions with `updateDecoding: 'raw'`): the UPDATE as received,
+ * framed but not decoded.
+ *
+ * The views alias the received chunk and are valid only while the listener runs: copy what
+ * you keep. The session checked only the two length fields; the listener decodes the rest and
+ * reports an error that calls for a session reset with `session.fail(err)`.
+ *
+ * @example
+ * ```ts
+ * session.on('update:raw', ({ body, context }) => {
+ *   try {
+ *     ingestUpdate(rib, peer, body, context);
+ *   } catch (err) {
+ *     if (isBgpError(err)) session.fail(err); // sends the NOTIFICATION the error names
+ *     else throw err;
+ *   }
+ * });
+ * ```
+ */
+export interface UpdateRawEvent {
+  /** The UPDATE body (after the 19-octet header). */
+  readonly body: Uint8Array;
+  /** The whole message, header included. */
+  readonly bytes: Uint8Array;
+  /** The receive context negotiated for the session (AS width, ADD-PATH families). */
+  readonly context: CodecContext;
 }
 
 /** Payload of `notification:sent` and `notification:received`. */
@@ -149,7 +179,12 @@ export interface SessionEvents {
   established: (e: EstablishedEvent) => void;
   /** An UPDATE arrived in Established. */
   'update:received': (e: UpdateEvent) => void;
-  /** An End-of-RIB marker arrived (RFC 4724 §2). */
+  /**
+   * An UPDATE arrived in Established, handed over undecoded (only with
+   * `updateDecoding: 'raw'`, which emits this instead of `update:received`).
+   */
+  'update:raw': (e: UpdateRawEvent) => void;
+  /** An End-of-RIB marker arrived (RFC 4724 §2), in either decoding mode. */
   'eor:received': (e: Family) => void;
   /** A ROUTE-REFRESH (request, BoRR or EoRR) arrived. */
   'route-refresh:received': (e: RouteRefreshEvent) => void;

@@ -41,6 +41,18 @@ export interface SessionOptions extends NegotiationConfig {
   readonly dampingResetTime?: number;
   /** RFC 8538 §5: wrap our stop / max-prefix Cease in a Hard Reset when N was negotiated (default true). */
   readonly hardResetOnStop?: boolean;
+  /**
+   * How received UPDATEs are handed over (default `'full'`).
+   *
+   * - `'full'`: decoded into an `UpdateMessage` (one object per prefix), RFC 7606 applied, and
+   *   emitted as `update:received`.
+   * - `'raw'`: only the withdrawn-routes and attribute length fields are checked (RFC 4271
+   *   §6.3) and End-of-RIB recognised (still `eor:received`, still graceful restart); every
+   *   other UPDATE is emitted undecoded as `update:raw`. The listener must then apply RFC 7606
+   *   itself and call `Session.fail` for a reset, and report prefix counts with
+   *   `Session.setPrefixCount` for max-prefix. For a RIB that decodes the bytes anyway.
+   */
+  readonly updateDecoding?: 'full' | 'raw';
   /** Milliseconds a closing connection may take to flush before it is destroyed (default 3000). */
   readonly closeGraceMs?: number;
 }

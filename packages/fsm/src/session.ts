@@ -14,6 +14,7 @@
  * @module
  */
 import {
+  type BgpError,
   type BgpMessage,
   CeaseSubcode,
   ceaseWithShutdownMessage,
@@ -43,7 +44,7 @@ import {
 import createDebug from 'debug';
 import { EventEmitter } from 'eventemitter3';
 import { type Clock, type RandomSource, systemClock, type TimerHandle } from './clock.js';
-import { Connection, notificationEvent } from './connection.js';
+import { Connection, notificationEvent, rejectConnection } from './connection.js';
 import type { FsmAction, FsmEvent, FsmEventType, TimerName } from './events.js';
 import {
   cease,
@@ -64,10 +65,12 @@ import {
 import { SendQueue } from './send-queue.js';
 import type { ConnectionDirection, SessionDownEvent, SessionEvents } from './session-events.js';
 import type { SessionComponents, SessionOptions } from './session-options.js';
+import { checkRawUpdate } from './session-raw-update.js';
 import { TimerSet } from './timers.js';
 import type { Connector, Transport } from './transport.js';
 
-const EMPTY = new Uint8Array(0);
+// Re-exported from here, where the listener and users have always found it.
+export { rejectConnection } from './connection.js';
 
 /**
  * One BGP session with one peer.
@@ -340,6 +343,24 @@ export class Session extends EventEmitter<SessionEvents> {
     if (this.primary.attributes.state === 'Established') this.restartOverride = undefined;
   }
 
+  /**
+   * Ends the session over an error found in what it delivered, typically by the RIB decoding
+   * an `update:raw` body: sends the NOTIFICATION the error names (RFC 4271 §6.3, RFC 7606
+   * reset) and goes to Idle, as if the session's own decoder had found it.
+   *
+   * @param err - the typed error (e.g. an `UpdateMessageError` thrown by `ingestUpdate`)
+   * @returns false when the session was not Established (nothing sent)
+   */
+  fail(err: BgpError): boolean {
+    const c = this.primary;
+    if (c.attributes.state !== 'Established') return false;
+    this.log('consumer reported: %s', err.message);
+    const type =
+      err.code === ErrorCode.ROUTE_REFRESH_MESSAGE_ERROR ? 'RouteRefreshMsgErr' : 'UpdateMsgErr';
+    this.dispatch(c, { type, notification: err.toNotification() });
+    return true;
+  }
+
   // ---- state machine plumbing ------------------------------------------------------------
 
   private newConnection(attributes: SessionAttributes): Connection {
@@ -517,9 +538,17 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   private message(c: Connection, bytes: Uint8Array): void {
-    let msg: BgpMessage;
+    // Raw mode: an UPDATE's framing is checked and End-of-RIB recognised (checkRawUpdate
+    // returns the decoded marker, else undefined); the rest is left to the listener.
+    const raw =
+      bytes[18] === MessageType.UPDATE &&
+      this.options.updateDecoding === 'raw' &&
+      c.attributes.state === 'Established';
+    let msg: BgpMessage | undefined;
     try {
-      msg = decodeMessage(bytes, c.receiveContext);
+      msg = raw
+        ? checkRawUpdate(bytes.subarray(19), c.receiveContext)
+        : decodeMessage(bytes, c.receiveContext);
     } catch (err) {
       if (!isBgpError(err)) throw err;
       this.log('malformed message: %s', err.message);
@@ -540,6 +569,12 @@ export class Session extends EventEmitter<SessionEvents> {
               ? 'RouteRefreshMsgErr'
               : 'UpdateMsgErr';
       this.dispatch(c, { type: eventType, notification: n });
+      return;
+    }
+    if (msg === undefined) {
+      c.current = { message: undefined, bytes };
+      this.dispatch(c, { type: 'UpdateMsg' });
+      c.current = undefined;
       return;
     }
     switch (msg.type) {
@@ -639,7 +674,10 @@ export class Session extends EventEmitter<SessionEvents> {
     const cur = c.current;
     if (!cur) return;
     const m = cur.message;
-    if (m.type === 'UPDATE') {
+    if (m === undefined) {
+      const body = cur.bytes.subarray(19);
+      this.emit('update:raw', { body, bytes: cur.bytes, context: c.receiveContext });
+    } else if (m.type === 'UPDATE') {
       const eor = isEndOfRib(m);
       if (eor) {
         this.emit('eor:received', eor);
@@ -789,22 +827,4 @@ export class Session extends EventEmitter<SessionEvents> {
     this.emit('session:down', down);
     this.gr.sessionDown(peerGr, retainRoutes);
   }
-}
-
-/**
- * Refuses an accepted connection the RFC 4486 way: a Cease NOTIFICATION (6/5 Connection
- * Rejected by default), then close.
- *
- * @param transport - the accepted connection
- * @param subcode - Cease subcode
- */
-export function rejectConnection(
-  transport: Transport,
-  subcode: number = CeaseSubcode.CONNECTION_REJECTED,
-): void {
-  transport.attach({ data() {}, drain() {}, close() {} });
-  transport.write(
-    encodeMessage(createNotification(ErrorCode.CEASE, subcode, EMPTY), DEFAULT_CONTEXT),
-  );
-  transport.end();
 }

@@ -22,6 +22,19 @@ export interface PeerConfig {
   readonly addPathReceive?: readonly number[];
   /** Name for explanations and logs (default: the address). */
   readonly name?: string;
+  /**
+   * Routes expected from this peer per family: pre-sizes its Adj-RIB-In (again after a peer
+   * down) so that a full feed does not rehash the table as it grows. Default: start small.
+   */
+  readonly expectedRoutes?: ExpectedRoutes;
+}
+
+/** Expected route counts per family, to pre-size tables (a hint, never a limit). */
+export interface ExpectedRoutes {
+  /** IPv4 unicast routes. */
+  readonly ipv4?: number;
+  /** IPv6 unicast routes. */
+  readonly ipv6?: number;
 }
 
 /** A registered route source. Id 0 is the local pseudo-peer (locally originated routes). */

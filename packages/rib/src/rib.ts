@@ -39,7 +39,7 @@ import {
 } from './decision.js';
 import { KeyTable } from './key-table.js';
 import { NodePool, PATH_STALE } from './node-pool.js';
-import { makePeer, type Peer, type PeerConfig } from './peer.js';
+import { type ExpectedRoutes, makePeer, type Peer, type PeerConfig } from './peer.js';
 import { nlriToWords, prefixToWords, prefixWidth, wordsToPrefix } from './prefix-key.js';
 import type { RouteAttributes } from './route-attributes.js';
 
@@ -51,6 +51,12 @@ export interface RibOptions extends DecisionOptions {
   readonly routerId: number;
   /** Route-reflection cluster id (RFC 4456 §7; default: `routerId`). */
   readonly clusterId?: number;
+  /**
+   * Prefixes the Loc-RIB is expected to hold per family: pre-sizes its tables and the path
+   * records so that loading a full table does not rehash and copy them as they grow (per-peer
+   * Adj-RIB-In sizes come from {@link PeerConfig.expectedRoutes}). Default: start small.
+   */
+  readonly expectedRoutes?: ExpectedRoutes;
 }
 
 /**
@@ -154,7 +160,9 @@ export class Rib {
   private readonly clusterId: number;
   private readonly families: readonly [Family, Family];
   private readonly peers: (PeerState | undefined)[] = [];
-  private readonly nodes = new NodePool();
+  private readonly nodes: NodePool;
+  /** Adj-RIB-In sizes per peer id, from {@link PeerConfig.expectedRoutes}. */
+  private readonly adjInSizes: (readonly [number, number] | undefined)[] = [];
   private readonly listeners: LocRibListener[] = [];
   private readonly words = new Uint32Array(6);
   private epoch = 0;
@@ -168,11 +176,17 @@ export class Rib {
     this.attributes = components.attributeStore ?? new AttributeStore();
     this.resolver = components.nextHopResolver;
     this.clusterId = (options.clusterId ?? options.routerId) >>> 0;
+    const expected = options.expectedRoutes;
+    this.nodes = new NodePool(Math.max(1024, (expected?.ipv4 ?? 0) + (expected?.ipv6 ?? 0)));
     const fam = (afi: 1 | 2): Family => ({
       afi,
       width: prefixWidth(afi),
       // The tag byte marks a prefix already listed in `dirty` (one listing per batch).
-      dest: new KeyTable(prefixWidth(afi), 1024, { tags: true }),
+      dest: new KeyTable(
+        prefixWidth(afi),
+        Math.max(1024, KeyTable.capacityFor((afi === 1 ? expected?.ipv4 : expected?.ipv6) ?? 0)),
+        { tags: true },
+      ),
       dirty: new Uint32Array(1024 * prefixWidth(afi)),
       dirtyCount: 0,
     });
@@ -191,8 +205,12 @@ export class Rib {
   }
 
   private makeState(peer: Peer): PeerState {
+    const sizes = this.adjInSizes[peer.id];
     const t = (afi: 1 | 2): KeyTable =>
-      new KeyTable(prefixWidth(afi) + (peer.addPathReceive.has(afi) ? 1 : 0), 64);
+      new KeyTable(
+        prefixWidth(afi) + (peer.addPathReceive.has(afi) ? 1 : 0),
+        sizes?.[afi - 1] ?? 64,
+      );
     return { peer, adjIn: [t(1), t(2)] };
   }
 
@@ -200,12 +218,18 @@ export class Rib {
   addPeer(config: PeerConfig): number {
     const id = this.peers.length;
     if (id > 0xffff) throw new RangeError('too many peers');
+    const e = config.expectedRoutes;
+    if (e) {
+      const size = (n: number | undefined): number => Math.max(64, KeyTable.capacityFor(n ?? 0));
+      this.adjInSizes[id] = [size(e.ipv4), size(e.ipv6)];
+    }
     this.peers.push(this.makeState(makePeer(id, config, this.options.localAsn)));
     return id;
   }
 
   /** Withdraws every route of the peer and forgets it. */
   removePeer(peer: number): void {
+    this.adjInSizes[peer] = undefined; // its tables shrink for good
     this.peerDown(peer);
     if (peer !== LOCAL_PEER) this.peers[peer] = undefined;
   }
@@ -533,7 +557,7 @@ export class Rib {
     let count = 0;
     for (const f of [0, 1]) {
       count += this.withdrawWhere(peer, f, () => true);
-      this.state(peer).adjIn[f]!.clear(64);
+      this.state(peer).adjIn[f]!.clear(this.adjInSizes[peer]?.[f] ?? 64);
     }
     return count;
   }

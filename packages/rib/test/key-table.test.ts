@@ -46,6 +46,22 @@ describe('KeyTable', () => {
     );
   });
 
+  it('capacityFor(n) holds n keys without growing', () => {
+    for (const n of [0, 1, 3, 4, 100, 12_345]) {
+      const t = new KeyTable(1, KeyTable.capacityFor(n));
+      const cap = t.capacity;
+      for (let i = 0; i < n; i++) {
+        t.scratch[0] = i;
+        t.set(i);
+      }
+      expect(t.capacity).toBe(cap);
+      t.scratch[0] = n;
+      t.set(n);
+      // One more than asked for may grow, but only for a table filled to the limit.
+      expect(t.capacity === cap || n + 1 > cap * 0.8).toBe(true);
+    }
+  });
+
   it('keeps lookups working across growth and heavy deletion (backward shift)', () => {
     const t = new KeyTable(1, 4);
     for (let i = 0; i < 50_000; i++) {

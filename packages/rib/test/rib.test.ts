@@ -124,9 +124,15 @@ class Model {
   }
 }
 
-function build(): { rib: Rib; ids: number[] } {
-  const rib = new Rib({ localAsn: LOCAL_AS, routerId: 1 });
-  return { rib, ids: PEERS.map((p) => rib.addPeer(p)) };
+/** `expected`: pre-size every table for that many routes (must not change any result). */
+function build(expected?: number): { rib: Rib; ids: number[] } {
+  if (expected === undefined) {
+    const rib = new Rib({ localAsn: LOCAL_AS, routerId: 1 });
+    return { rib, ids: PEERS.map((p) => rib.addPeer(p)) };
+  }
+  const sizes = { ipv4: expected, ipv6: expected };
+  const rib = new Rib({ localAsn: LOCAL_AS, routerId: 1, expectedRoutes: sizes });
+  return { rib, ids: PEERS.map((p) => rib.addPeer({ ...p, expectedRoutes: sizes })) };
 }
 
 function applyOp(rib: Rib, ids: number[], op: Op): void {
@@ -157,8 +163,9 @@ describe('Rib', () => {
       fc.property(
         fc.array(opArb, { maxLength: 60 }),
         fc.integer({ min: 1, max: 7 }),
-        (ops, flushEvery) => {
-          const { rib, ids } = build();
+        fc.option(fc.constantFrom(0, 3, 20, 5000), { nil: undefined }),
+        (ops, flushEvery, expected) => {
+          const { rib, ids } = build(expected);
           const model = new Model();
           const seen = new Map<string, string>(); // prefix text -> "peer|pathId|attrs" from change batches
           const key = (peer: number, pathId: number, attrs: RouteAttributes): string =>
@@ -327,5 +334,33 @@ describe('Rib', () => {
     rib.announce(0, p, POOL[0]!);
     expect(rib.best(p)?.peer.kind).toBe('local');
     expect(rib.explain(p).candidates[1]?.lostAt).toBe('ebgp-over-ibgp');
+  });
+
+  it('expectedRoutes pre-sizes the Loc-RIB, the path records and each Adj-RIB-In', () => {
+    const plain = new Rib({ localAsn: LOCAL_AS, routerId: 1 });
+    const sized = new Rib({ localAsn: LOCAL_AS, routerId: 1, expectedRoutes: { ipv4: 100_000 } });
+    // Loc-RIB keys (2 words + 4-byte value + tag byte per slot) and 100k path records.
+    expect(sized.storageBytes - plain.storageBytes).toBeGreaterThan(100_000 * 13 + 100_000 * 15);
+    const before = sized.storageBytes;
+    const p = sized.addPeer({ ...PEERS[0]!, expectedRoutes: { ipv4: 100_000 } });
+    const adjIn = sized.storageBytes - before;
+    expect(adjIn).toBeGreaterThan(100_000 * 12);
+    const attrs = POOL[0]!;
+    for (let i = 0; i < 100_000; i++)
+      sized.announce(
+        p,
+        { afi: 1, length: 32, address: Uint8Array.of(10, i >> 16, (i >> 8) & 255, i & 255) },
+        attrs,
+      );
+    sized.flush();
+    // Nothing grew: the tables were big enough from the start.
+    expect(sized.storageBytes).toBe(before + adjIn);
+    expect(sized.prefixCount(1)).toBe(100_000);
+    // A peer down shrinks nothing it will need again; removing the peer does.
+    sized.peerDown(p);
+    sized.flush();
+    expect(sized.storageBytes).toBe(before + adjIn);
+    sized.removePeer(p);
+    expect(sized.storageBytes).toBeLessThan(before + adjIn);
   });
 });
