@@ -48,6 +48,8 @@ export interface ClusterYamlOptions {
   readonly conflict?: boolean;
   /** Return malformed YAML instead. */
   readonly broken?: boolean;
+  /** TCP-MD5: PeerConfigs name Secret `bgp-auth` in kube-system, which holds this password. */
+  readonly md5Password?: string;
 }
 
 /** The YAML text. */
@@ -61,6 +63,7 @@ export function clusterYaml(o: {
   extraService: boolean;
   conflict?: boolean;
   broken?: boolean;
+  md5Password?: string;
 }): string {
   if (o.broken) return 'apiVersion: v1\nkind: Node\nmetadata: [unclosed\n';
   const doc = (s: string) => s.trim();
@@ -99,6 +102,15 @@ spec:
   bgpInstances: [{ name: other, localASN: 65009, peers: [] }]`),
         ]
       : []),
+    ...(o.md5Password !== undefined
+      ? [
+          doc(`
+apiVersion: v1
+kind: Secret
+metadata: { name: bgp-auth, namespace: kube-system }
+data: { password: ${Buffer.from(o.md5Password).toString('base64')} }`),
+        ]
+      : []),
     doc(`
 apiVersion: cilium.io/v2
 kind: CiliumBGPNodeConfigOverride
@@ -116,7 +128,7 @@ apiVersion: cilium.io/v2
 kind: CiliumBGPPeerConfig
 metadata: { name: ${name} }
 spec:
-  transport: { peerPort: ${port} }
+  transport: { peerPort: ${port} }${o.md5Password !== undefined ? '\n  authSecretRef: bgp-auth' : ''}
   timers: { connectRetryTimeSeconds: 2, holdTimeSeconds: 90, keepAliveTimeSeconds: 30 }
   gracefulRestart: { enabled: true, restartTimeSeconds: 60 }
   families: [{ afi: ipv4, safi: unicast, advertisements: { matchLabels: { advertise: ${name} } } }]`),

@@ -139,6 +139,26 @@ export function operatorStatus(cluster: Cluster, secretsNamespace = 'kube-system
   return { conditions, owners, conflicts };
 }
 
+/**
+ * The TCP-MD5 password that `authSecretRef` names: the Secret's `password` key in the BGP secrets
+ * namespace. Cilium brings the session up with an empty password when the Secret or the key is
+ * missing (and reports MissingAuthSecret), so this returns `''` then.
+ *
+ * @param cluster - the loaded objects
+ * @param secretRef - the PeerConfig's `authSecretRef`
+ * @param secretsNamespace - `bgpControlPlane.secretsNamespace.name` (default `kube-system`)
+ */
+export function authPassword(
+  cluster: Cluster,
+  secretRef: string,
+  secretsNamespace = 'kube-system',
+): string {
+  const secret = cluster.secrets.find(
+    (s) => s.meta.namespace === secretsNamespace && s.meta.name === secretRef,
+  );
+  return secret?.password ?? '';
+}
+
 /** TCP MD5 authentication of a session. */
 export interface PeerAuth {
   /** Secret name. */

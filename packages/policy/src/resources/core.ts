@@ -97,7 +97,10 @@ export interface EndpointSlice {
   readonly endpoints: readonly SliceEndpoint[];
 }
 
-/** A Secret (only whether it has a `password` key matters; the value is never printed). */
+/**
+ * A Secret. Only its `password` key matters (the TCP-MD5 key of `authSecretRef`); the value is
+ * kept for the speaker and never appears in rendered output.
+ */
 export interface KubeSecret {
   /** Discriminator. */
   readonly kind: 'Secret';
@@ -105,6 +108,8 @@ export interface KubeSecret {
   readonly meta: ObjectMeta;
   /** True when `data.password` or `stringData.password` is present. */
   readonly hasPassword: boolean;
+  /** The password: `stringData.password`, else `data.password` decoded from base64. */
+  readonly password?: string;
 }
 
 function addresses(r: Rec | undefined, ipKey: string): { type: string; address: string }[] {
@@ -244,5 +249,10 @@ export function parseSecret(root: Rec): KubeSecret {
   const data = root.rec('data');
   const stringData = root.rec('stringData');
   const hasPassword = (data?.has('password') ?? false) || (stringData?.has('password') ?? false);
-  return { kind: 'Secret', meta, hasPassword };
+  // stringData wins over data, as the API server merges them on write.
+  const plain = stringData?.str('password');
+  const encoded = data?.str('password');
+  const password =
+    plain ?? (encoded !== undefined ? Buffer.from(encoded, 'base64').toString('utf8') : undefined);
+  return { kind: 'Secret', meta, hasPassword, ...(password !== undefined ? { password } : {}) };
 }

@@ -14,6 +14,7 @@
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
+  authPassword,
   type Condition,
   formatWarning,
   loadCluster,
@@ -234,11 +235,10 @@ export class Agent {
         const warnings = node.warnings.map(formatWarning);
         let plan: PlannedInstance[];
         try {
-          plan = planFromRender(
-            node,
-            warnings,
-            this.options.nextHop ? { nextHop: this.options.nextHop } : {},
-          );
+          plan = planFromRender(node, warnings, {
+            ...(this.options.nextHop ? { nextHop: this.options.nextHop } : {}),
+            passwordFor: (ref) => authPassword(cluster, ref, this.options.render?.secretsNamespace),
+          });
         } catch (err) {
           errors.push(`plan: ${(err as Error).message}`);
           plan = [];

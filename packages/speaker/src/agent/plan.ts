@@ -41,6 +41,8 @@ export interface PlannedInstance {
 export interface PlanOptions {
   /** Next hop to send to every peer instead of the session's local address. */
   readonly nextHop?: { readonly ipv4?: string; readonly ipv6?: string };
+  /** The TCP-MD5 password an `authSecretRef` names (`''` when the Secret or key is missing). */
+  readonly passwordFor?: (secretRef: string) => string;
 }
 
 /** Builds the plan of a rendered node; problems go to `warnings`. */
@@ -61,9 +63,12 @@ export function planFromRender(
         );
         continue;
       }
-      if (p.auth)
+      // Cilium brings the session up with an empty password (no TCP-MD5) when the Secret or its
+      // key is missing, and says so; the MissingAuthSecret condition is reported by the render.
+      const password = p.auth ? (options.passwordFor?.(p.auth.secretRef) ?? '') : '';
+      if (p.auth && password === '')
         warnings.push(
-          `instance ${inst.name}: peer ${p.name}: TCP-MD5 from Secrets is not read by bgp-agent; session without it`,
+          `instance ${inst.name}: peer ${p.name}: Secret ${p.auth.secretRef} has no password; continuing with empty password`,
         );
       const families: SpeakerFamily[] = [];
       const routes = new Map<string, RouteAttributesInput>();
@@ -104,6 +109,7 @@ export function planFromRender(
           : {}),
         ...(p.ebgpMultihop !== null && p.ebgpMultihop > 1 ? { ttl: p.ebgpMultihop } : {}),
         ...(options.nextHop ? { nextHop: options.nextHop } : {}),
+        ...(password !== '' ? { password } : {}),
       };
       peers.set(p.peerAddress, { config, routes, sources });
     }
