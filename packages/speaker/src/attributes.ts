@@ -260,15 +260,13 @@ export function fromUpdate(u: UpdateMessage): DecodedUpdate {
     ...(med !== undefined ? { med } : {}),
     ...(localPref !== undefined ? { localPref } : {}),
   };
+  // One attributes object per family, shared by every prefix of the UPDATE: callers key and
+  // convert it once (by identity) instead of once per prefix.
+  const attributes4 = { ...base, ...(nextHop4 ? { nextHop: nextHop4 } : {}) };
+  const attributes6 = { ...base, ...(nextHop6 ? { nextHop: nextHop6 } : {}) };
   const announced = [
-    ...u.nlri.map((n) => ({
-      prefix: n.prefix,
-      attributes: { ...base, ...(nextHop4 ? { nextHop: nextHop4 } : {}) },
-    })),
-    ...announced6.map((n) => ({
-      prefix: n.prefix,
-      attributes: { ...base, ...(nextHop6 ? { nextHop: nextHop6 } : {}) },
-    })),
+    ...u.nlri.map((n) => ({ prefix: n.prefix, attributes: attributes4 })),
+    ...announced6.map((n) => ({ prefix: n.prefix, attributes: attributes6 })),
   ];
   if (u.action === 'withdraw')
     return { announced: [], withdrawn: [...withdrawn, ...announced.map((r) => r.prefix)] };

@@ -253,12 +253,19 @@ export class PeerRuntime {
         const key = formatPrefix(p);
         if (this.adjIn.delete(key)) this.host.received(this, p, undefined, false);
       }
+      // The prefixes of one UPDATE share their attributes object (fromUpdate): key it once.
+      const keys = new Map<object, string>();
       for (const r of d.announced) {
         const key = formatPrefix(r.prefix);
+        let attrKey = keys.get(r.attributes);
+        if (attrKey === undefined) {
+          attrKey = attributesKey(r.attributes);
+          keys.set(r.attributes, attrKey);
+        }
         this.adjIn.set(key, {
           prefix: r.prefix,
           attributes: r.attributes,
-          key: attributesKey(r.attributes),
+          key: attrKey,
           stale: false,
         });
         this.host.received(this, r.prefix, r.attributes, false);

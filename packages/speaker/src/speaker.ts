@@ -26,6 +26,7 @@ import {
   type LocRibChange,
   Rib,
   type RibRoute,
+  type RouteAttributes,
 } from '@bgp/rib';
 import { formatPrefix, type Prefix, parsePrefix } from '@bgp/wire';
 import { EventEmitter } from 'eventemitter3';
@@ -309,6 +310,23 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
    * session (peer AS, BGP Identifier); RIB peer records are immutable, so a neighbour that comes
    * back as someone else gets a new record and its routes (stale marks included) move over.
    */
+  /**
+   * Received prefixes of one UPDATE share one attributes object (see `fromUpdate`); convert it to
+   * the RIB's form once rather than once per prefix.
+   */
+  private readonly ribAttributesCache = new WeakMap<
+    object,
+    { afi: 1 | 2; value: RouteAttributes }
+  >();
+
+  private ribAttributesOf(attrs: SpeakerRouteAttributes, afi: 1 | 2): RouteAttributes {
+    const hit = this.ribAttributesCache.get(attrs);
+    if (hit?.afi === afi) return hit.value;
+    const value = toRibAttributes(attrs, afi);
+    this.ribAttributesCache.set(attrs, { afi, value });
+    return value;
+  }
+
   private ribPeer(inst: Instance, p: PeerRuntime, current: boolean): number {
     const id = inst.ribPeers.get(p);
     if (id !== undefined && !current) return id;
@@ -521,7 +539,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
           } else {
             peer.accepted.add(key);
             const attrs = r === true ? attributes : normalizeAttributes({ ...attributes, ...r });
-            inst.rib.announce(id, prefix, toRibAttributes(attrs, afi));
+            inst.rib.announce(id, prefix, this.ribAttributesOf(attrs, afi));
           }
         }
         this.markDirty(inst);
