@@ -189,3 +189,89 @@ export function canonicalAttributeBytes(
   writeRouteAttributes(attrs, { fourOctetAs: true, nextHop: 'canonical' }, w);
   return w.view();
 }
+
+function u32(b: Uint8Array, at: number): number {
+  return ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+}
+
+/**
+ * Rebuilds the attributes from their canonical bytes ({@link canonicalAttributeBytes}): the
+ * inverse of the canonical encoding, for sets the {@link AttributeStore} keeps only as bytes.
+ * The first attribute of each type the normalized view has a field for fills that field; any
+ * other attribute is kept raw in `other`, as the encoder wrote it.
+ */
+export function readCanonicalAttributes(bytes: Uint8Array): RouteAttributes {
+  let origin = 0;
+  let asPath: AsPathSegment[] = [];
+  let nextHop: Uint8Array = new Uint8Array(0);
+  let med: number | undefined;
+  let localPref: number | undefined;
+  let atomicAggregate = false;
+  let aggregator: { asn: number; address: Uint8Array } | undefined;
+  let communities: number[] = [];
+  let originatorId: number | undefined;
+  let clusterList: number[] = [];
+  let largeCommunities: [number, number, number][] = [];
+  let otc: number | undefined;
+  const other: RawAttribute[] = [];
+  const seen = new Set<number>();
+  let at = 0;
+  while (at < bytes.length) {
+    const flags = bytes[at]!;
+    const type = bytes[at + 1]!;
+    const extended = (flags & AttributeFlag.EXTENDED_LENGTH) !== 0;
+    const length = extended ? (bytes[at + 2]! << 8) | bytes[at + 3]! : bytes[at + 2]!;
+    const v = at + (extended ? 4 : 3);
+    at = v + length;
+    if (at > bytes.length) throw new RangeError('canonical attribute bytes are truncated');
+    const first = !seen.has(type);
+    seen.add(type);
+    if (first && type === AttributeType.ORIGIN && length === 1) origin = bytes[v]!;
+    else if (first && type === AttributeType.AS_PATH) {
+      asPath = [];
+      for (let p = v; p < at; ) {
+        const segType = bytes[p]!;
+        const count = bytes[p + 1]!;
+        const asns: number[] = new Array(count);
+        for (let i = 0; i < count; i++) asns[i] = u32(bytes, p + 2 + i * 4);
+        asPath.push({ type: segType, asns });
+        p += 2 + count * 4;
+      }
+    } else if (first && type === AttributeType.NEXT_HOP) nextHop = bytes.slice(v, at);
+    else if (first && type === AttributeType.MULTI_EXIT_DISC && length === 4) med = u32(bytes, v);
+    else if (first && type === AttributeType.LOCAL_PREF && length === 4) localPref = u32(bytes, v);
+    else if (first && type === AttributeType.ATOMIC_AGGREGATE && length === 0)
+      atomicAggregate = true;
+    else if (first && type === AttributeType.AGGREGATOR && length === 8)
+      aggregator = { asn: u32(bytes, v), address: bytes.slice(v + 4, v + 8) };
+    else if (first && type === AttributeType.COMMUNITIES && length % 4 === 0) {
+      communities = [];
+      for (let p = v; p < at; p += 4) communities.push(u32(bytes, p));
+    } else if (first && type === AttributeType.ORIGINATOR_ID && length === 4)
+      originatorId = u32(bytes, v);
+    else if (first && type === AttributeType.CLUSTER_LIST && length % 4 === 0) {
+      clusterList = [];
+      for (let p = v; p < at; p += 4) clusterList.push(u32(bytes, p));
+    } else if (first && type === AttributeType.LARGE_COMMUNITY && length % 12 === 0) {
+      largeCommunities = [];
+      for (let p = v; p < at; p += 12)
+        largeCommunities.push([u32(bytes, p), u32(bytes, p + 4), u32(bytes, p + 8)]);
+    } else if (first && type === AttributeType.OTC && length === 4) otc = u32(bytes, v);
+    else other.push({ typeCode: type, flags, value: bytes.slice(v, at) });
+  }
+  return {
+    origin: origin as RouteAttributes['origin'],
+    asPath,
+    nextHop,
+    ...(med !== undefined ? { med } : {}),
+    ...(localPref !== undefined ? { localPref } : {}),
+    communities,
+    largeCommunities,
+    ...(originatorId !== undefined ? { originatorId } : {}),
+    clusterList,
+    atomicAggregate,
+    ...(aggregator !== undefined ? { aggregator } : {}),
+    ...(otc !== undefined ? { otc } : {}),
+    other,
+  };
+}

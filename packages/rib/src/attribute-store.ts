@@ -3,22 +3,32 @@
  *
  * A full table has about a million routes but only some hundred thousand distinct attribute
  * sets, and an UPDATE carries one set for many prefixes. Interning stores each set once and lets
- * a route refer to it by a small integer id. The key is the set's canonical wire bytes (see
- * {@link canonicalAttributeBytes}); the lookup hashes those bytes (FNV-1a) instead of turning them
- * into a string, so no key string is kept per set. The decision process reads the precomputed
- * fields here (AS_PATH length, neighbouring AS) rather than walking the attributes again.
+ * a route refer to it by a small integer id.
+ *
+ * Layout: a set is kept as its canonical wire bytes ({@link canonicalAttributeBytes}) in one
+ * shared byte arena, plus a few numbers per id in typed-array columns (arena offset and length,
+ * hash, reference count, the AS_PATH facts the decision process reads, the cached next-hop
+ * cost). The lookup table is open addressing over those ids. Nothing here is a JavaScript object
+ * per set: a decoded {@link RouteAttributes} costs about 1 KB of heap (arrays, segment objects,
+ * a Uint8Array per next hop), which at 100k sets is 100 bytes per route of a full table, ten
+ * times what the bytes and columns take. The object is rebuilt from the bytes on demand
+ * ({@link AttributeStore.get}) and a small direct-mapped cache keeps the recently used ones, so
+ * the prefixes of one UPDATE, which share a set, decode it once.
  *
  * @module
  */
 import { Writer } from '@bgp/wire';
-import { canonicalAttributeBytes } from './attribute-codec.js';
+import { canonicalAttributeBytes, readCanonicalAttributes } from './attribute-codec.js';
 import { asPathLength, neighborAs, type RouteAttributes } from './route-attributes.js';
 
-/** An interned attribute set. Never mutate `attributes`: it is shared by every route using it. */
+/**
+ * An interned attribute set. Valid while the set is live (referenced); never mutate
+ * `attributes`: it may be shared by every route using the set.
+ */
 export interface InternedAttributes {
   /** Small integer id, reused after the set is freed. */
   readonly id: number;
-  /** The attributes. */
+  /** The attributes (decoded from the canonical bytes, or the object that was interned). */
   readonly attributes: RouteAttributes;
   /** Canonical wire bytes (the interning key). */
   readonly key: Uint8Array;
@@ -30,17 +40,38 @@ export interface InternedAttributes {
   readonly neighborAs: number;
 }
 
-interface Entry {
-  id: number;
-  attributes: RouteAttributes;
-  key: Uint8Array;
-  hash: number;
-  refCount: number;
-  asPathLength: number;
-  neighborAs: number;
-  /** Cached next-hop cost and the resolver epoch it belongs to (owned by the Loc-RIB). */
-  igpCost: number;
-  igpEpoch: number;
+/**
+ * The view {@link AttributeStore.get} hands out: columns read through, attributes decoded on
+ * first use (a consumer walking changes in hash order would otherwise decode a set per prefix
+ * just to learn its id).
+ */
+class InternedView implements InternedAttributes {
+  readonly id: number;
+  readonly asPathLength: number;
+  readonly neighborAs: number;
+  private readonly store: AttributeStore;
+  private decoded: RouteAttributes | undefined;
+
+  constructor(store: AttributeStore, id: number, attributes: RouteAttributes | undefined) {
+    this.store = store;
+    this.id = id;
+    this.decoded = attributes;
+    this.asPathLength = store.asPathLengthOf(id);
+    this.neighborAs = store.neighborAsOf(id);
+  }
+
+  get attributes(): RouteAttributes {
+    this.decoded ??= this.store.decode(this.id);
+    return this.decoded;
+  }
+
+  get key(): Uint8Array {
+    return this.store.keyOf(this.id);
+  }
+
+  get refCount(): number {
+    return this.store.refCountOf(this.id);
+  }
 }
 
 function fnv1a(bytes: Uint8Array): number {
@@ -49,11 +80,9 @@ function fnv1a(bytes: Uint8Array): number {
   return h >>> 0;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+const NONE = -1;
+/** Decoded sets kept (direct-mapped by id): a power of two. */
+const CACHE_SIZE = 4096;
 
 /**
  * The interning table. A set is created with no references; {@link AttributeStore.retain} and
@@ -62,100 +91,267 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * {@link AttributeStore.collect}.
  */
 export class AttributeStore {
-  private readonly byHash = new Map<number, Entry | Entry[]>();
-  private readonly byId: (Entry | undefined)[] = [];
+  // Columns per id.
+  private offset = new Uint32Array(256);
+  private length = new Uint32Array(256);
+  private hash = new Uint32Array(256);
+  private refs = new Int32Array(256);
+  private pathLength = new Uint32Array(256);
+  /** Neighbouring AS + 1 (0: none), so that a full 32-bit ASN fits a Float64 exactly. */
+  private neighbor = new Float64Array(256);
+  private igpCost = new Float64Array(256);
+  private igpEpoch = new Int32Array(256);
+  private isLive = new Uint8Array(256);
+  /** Ids in use or freed so far (the next never-used id). */
+  private top = 0;
   private readonly freeIds: number[] = [];
-  private readonly unretained: Entry[] = [];
-  private readonly writer = new Writer(256);
+  private unretained: number[] = [];
   private live = 0;
+
+  /** Canonical bytes of every live set, bump-allocated; compacted when half is garbage. */
+  private arena = new Uint8Array(1 << 16);
+  private arenaTop = 0;
+  private arenaGarbage = 0;
+
+  /** Open-addressing table of ids (or -1), power-of-two size, at most half full. */
+  private slots = new Int32Array(512).fill(NONE);
+
+  private readonly cache: (InternedView | undefined)[] = new Array(CACHE_SIZE);
+  private readonly writer = new Writer(256);
 
   /** Number of distinct sets held. */
   get size(): number {
     return this.live;
   }
 
+  /** Bytes held by the columns, the arena and the lookup table. */
+  get byteLength(): number {
+    return (
+      this.offset.byteLength * 6 +
+      this.neighbor.byteLength * 2 +
+      this.isLive.byteLength +
+      this.arena.byteLength +
+      this.slots.byteLength
+    );
+  }
+
   /** Returns the shared copy of `attrs`, creating it (with no references) when new. */
   intern(attrs: RouteAttributes): InternedAttributes {
     const bytes = canonicalAttributeBytes(attrs, this.writer);
-    const hash = fnv1a(bytes);
-    const found = this.byHash.get(hash);
-    if (found !== undefined) {
-      if (Array.isArray(found)) {
-        for (const e of found) if (sameBytes(e.key, bytes)) return e;
-      } else if (sameBytes(found.key, bytes)) return found;
+    const h = fnv1a(bytes);
+    const mask = this.slots.length - 1;
+    let slot = h & mask;
+    for (;;) {
+      const id = this.slots[slot]!;
+      if (id === NONE) break;
+      if (this.hash[id] === h && this.sameBytes(id, bytes)) return this.view(id, attrs);
+      slot = (slot + 1) & mask;
     }
-    const id = this.freeIds.pop() ?? this.byId.length;
-    const entry: Entry = {
-      id,
-      attributes: attrs,
-      key: bytes.slice(),
-      hash,
-      refCount: 0,
-      asPathLength: asPathLength(attrs.asPath),
-      neighborAs: neighborAs(attrs.asPath) ?? -1,
-      igpCost: 0,
-      igpEpoch: -1,
-    };
-    this.byId[id] = entry;
-    if (found === undefined) this.byHash.set(hash, entry);
-    else if (Array.isArray(found)) found.push(entry);
-    else this.byHash.set(hash, [found, entry]);
-    this.unretained.push(entry);
-    this.live++;
-    return entry;
+    const id = this.allocate(bytes, h, attrs);
+    this.slots[slot] = id;
+    if (this.live * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    this.unretained.push(id);
+    return this.view(id, attrs);
   }
 
   /** The set with this id (it must be live). */
   get(id: number): InternedAttributes {
-    const e = this.byId[id];
-    if (e === undefined) throw new RangeError(`attribute set ${id} is not live`);
-    return e;
-  }
-
-  /** @internal The mutable entry (the Loc-RIB caches next-hop costs on it). */
-  entry(id: number): Entry {
-    return this.byId[id]!;
+    if (this.isLive[id] !== 1) throw new RangeError(`attribute set ${id} is not live`);
+    return this.view(id, undefined);
   }
 
   /** Counts one more route using set `id`. */
   retain(id: number): void {
-    this.byId[id]!.refCount++;
+    this.refs[id]!++;
   }
 
   /** Counts one route fewer using set `id`; frees the set at zero. */
   release(id: number): void {
-    const e = this.byId[id]!;
-    if (--e.refCount > 0) return;
-    this.free(e);
+    if (--this.refs[id]! > 0) return;
+    this.free(id);
   }
 
   /** Frees the sets that were interned but never retained; returns how many. */
   collect(): number {
     let n = 0;
-    for (const e of this.unretained) {
-      if (e.refCount === 0 && this.byId[e.id] === e) {
-        this.free(e);
+    const ids = this.unretained;
+    this.unretained = [];
+    // An id may be listed twice (freed and reused within one batch): isLive guards the second.
+    for (const id of ids) {
+      if (this.isLive[id] === 1 && this.refs[id] === 0) {
+        this.free(id);
         n++;
       }
     }
-    this.unretained.length = 0;
     return n;
   }
 
   /** Every live set. */
   *[Symbol.iterator](): IterableIterator<InternedAttributes> {
-    for (const e of this.byId) if (e !== undefined) yield e;
+    for (let id = 0; id < this.top; id++) if (this.isLive[id] === 1) yield this.view(id, undefined);
   }
 
-  private free(e: Entry): void {
-    const found = this.byHash.get(e.hash);
-    if (Array.isArray(found)) {
-      const rest = found.filter((x) => x !== e);
-      if (rest.length === 1) this.byHash.set(e.hash, rest[0]!);
-      else this.byHash.set(e.hash, rest);
-    } else this.byHash.delete(e.hash);
-    this.byId[e.id] = undefined;
-    this.freeIds.push(e.id);
+  /** @internal Canonical bytes of set `id` (a copy). */
+  keyOf(id: number): Uint8Array {
+    const at = this.offset[id]!;
+    return this.arena.slice(at, at + this.length[id]!);
+  }
+
+  /** @internal Routes referring to set `id`. */
+  refCountOf(id: number): number {
+    return this.refs[id]!;
+  }
+
+  /** @internal AS_PATH length of set `id` as the decision process counts it. */
+  asPathLengthOf(id: number): number {
+    return this.pathLength[id]!;
+  }
+
+  /** @internal Neighbouring AS of set `id`, or -1. */
+  neighborAsOf(id: number): number {
+    return this.neighbor[id]! - 1;
+  }
+
+  /** @internal Resolver epoch the cached next-hop cost of set `id` belongs to. */
+  igpEpochOf(id: number): number {
+    return this.igpEpoch[id]!;
+  }
+
+  /** @internal The cached next-hop cost (or negative ineligibility code) of set `id`. */
+  igpCostOf(id: number): number {
+    return this.igpCost[id]!;
+  }
+
+  /** @internal Caches the next-hop cost of set `id` for resolver epoch `epoch`. */
+  setIgp(id: number, epoch: number, cost: number): void {
+    this.igpEpoch[id] = epoch;
+    this.igpCost[id] = cost;
+  }
+
+  private view(id: number, attrs: RouteAttributes | undefined): InternedView {
+    const c = id & (CACHE_SIZE - 1);
+    const hit = this.cache[c];
+    if (hit !== undefined && hit.id === id) return hit;
+    const v = new InternedView(this, id, attrs);
+    this.cache[c] = v;
+    return v;
+  }
+
+  /** @internal Decodes set `id` from its canonical bytes. */
+  decode(id: number): RouteAttributes {
+    const at = this.offset[id]!;
+    return readCanonicalAttributes(this.arena.subarray(at, at + this.length[id]!));
+  }
+
+  private sameBytes(id: number, bytes: Uint8Array): boolean {
+    const n = bytes.length;
+    if (this.length[id] !== n) return false;
+    const a = this.arena;
+    const at = this.offset[id]!;
+    for (let i = 0; i < n; i++) if (a[at + i] !== bytes[i]) return false;
+    return true;
+  }
+
+  private allocate(bytes: Uint8Array, h: number, attrs: RouteAttributes): number {
+    let id = this.freeIds.pop();
+    if (id === undefined) {
+      if (this.top === this.offset.length) this.growColumns();
+      id = this.top++;
+    }
+    if (this.arenaTop + bytes.length > this.arena.length) this.makeRoom(bytes.length);
+    this.arena.set(bytes, this.arenaTop);
+    this.offset[id] = this.arenaTop;
+    this.length[id] = bytes.length;
+    this.arenaTop += bytes.length;
+    this.hash[id] = h;
+    this.refs[id] = 0;
+    this.pathLength[id] = asPathLength(attrs.asPath);
+    this.neighbor[id] = (neighborAs(attrs.asPath) ?? -1) + 1;
+    this.igpCost[id] = 0;
+    this.igpEpoch[id] = -1;
+    this.isLive[id] = 1;
+    this.live++;
+    return id;
+  }
+
+  private free(id: number): void {
+    // Backward-shift deletion from the lookup table (no tombstones).
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let hole = this.hash[id]! & mask;
+    while (slots[hole] !== id) hole = (hole + 1) & mask;
+    let j = hole;
+    for (;;) {
+      j = (j + 1) & mask;
+      const other = slots[j]!;
+      if (other === NONE) break;
+      const home = this.hash[other]! & mask;
+      // `other` may move into the hole unless its home lies cyclically in (hole, j].
+      const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+      if (stays) continue;
+      slots[hole] = other;
+      hole = j;
+    }
+    slots[hole] = NONE;
+    this.isLive[id] = 0;
+    this.refs[id] = 0;
+    this.arenaGarbage += this.length[id]!;
+    const c = id & (CACHE_SIZE - 1);
+    if (this.cache[c]?.id === id) this.cache[c] = undefined;
+    this.freeIds.push(id);
     this.live--;
+  }
+
+  private rehash(size: number): void {
+    const slots = new Int32Array(size).fill(NONE);
+    const mask = size - 1;
+    for (let id = 0; id < this.top; id++) {
+      if (this.isLive[id] !== 1) continue;
+      let s = this.hash[id]! & mask;
+      while (slots[s] !== NONE) s = (s + 1) & mask;
+      slots[s] = id;
+    }
+    this.slots = slots;
+  }
+
+  /** Compacts the arena when at least half of it is garbage, else grows it by half. */
+  private makeRoom(need: number): void {
+    const used = this.arenaTop - this.arenaGarbage;
+    const size = Math.max(this.arena.length, Math.ceil((used + need) * 1.5));
+    const grown = this.arenaGarbage * 2 >= this.arenaTop ? size : Math.ceil(size * 1.5);
+    const arena = new Uint8Array(grown);
+    let top = 0;
+    for (let id = 0; id < this.top; id++) {
+      if (this.isLive[id] !== 1) continue;
+      const at = this.offset[id]!;
+      const n = this.length[id]!;
+      arena.set(this.arena.subarray(at, at + n), top);
+      this.offset[id] = top;
+      top += n;
+    }
+    this.arena = arena;
+    this.arenaTop = top;
+    this.arenaGarbage = 0;
+  }
+
+  private growColumns(): void {
+    const n = Math.ceil(this.offset.length * 1.5);
+    const grow = <T extends Uint32Array | Int32Array | Float64Array | Uint8Array>(
+      old: T,
+      make: (size: number) => T,
+    ): T => {
+      const a = make(n);
+      a.set(old);
+      return a;
+    };
+    this.offset = grow(this.offset, (s) => new Uint32Array(s));
+    this.length = grow(this.length, (s) => new Uint32Array(s));
+    this.hash = grow(this.hash, (s) => new Uint32Array(s));
+    this.refs = grow(this.refs, (s) => new Int32Array(s));
+    this.pathLength = grow(this.pathLength, (s) => new Uint32Array(s));
+    this.neighbor = grow(this.neighbor, (s) => new Float64Array(s));
+    this.igpCost = grow(this.igpCost, (s) => new Float64Array(s));
+    this.igpEpoch = grow(this.igpEpoch, (s) => new Int32Array(s));
+    this.isLive = grow(this.isLive, (s) => new Uint8Array(s));
   }
 }

@@ -2,10 +2,11 @@
  * The BGP decision process (RFC 4271 §9.1), as set elimination that remembers why each route
  * lost.
  *
- * Phase 1 gives each route its degree of preference: LOCAL_PREF for routes learned over iBGP (or
- * originated locally), and for eBGP-learned routes the LOCAL_PREF that import policy set, or a
- * configurable default (RFC 4271 §9.1.1). Routes whose next hop is unreachable, or that carry a
- * loop (our AS in the AS_PATH, our router id as ORIGINATOR_ID, our cluster id in the
+ * Phase 1 gives each route its degree of preference: LOCAL_PREF for routes learned over iBGP or
+ * confederation eBGP (or originated locally), and for eBGP-learned routes the LOCAL_PREF that
+ * import policy set, or a configurable default (RFC 4271 §9.1.1; RFC 5065 §5.2 carries LOCAL_PREF
+ * between the member ASes of a confederation). Routes whose next hop is unreachable, or that
+ * carry a loop (our AS in the AS_PATH, our router id as ORIGINATOR_ID, our cluster id in the
  * CLUSTER_LIST) are not eligible (§9.1.2, RFC 4456 §8).
  *
  * Phase 2 narrows the eligible set step by step, in this order (§9.1.2.2):
@@ -13,9 +14,11 @@
  * 1. highest degree of preference (`local-pref`);
  * 2. shortest AS_PATH, an AS_SET counting 1 and confederation segments 0 (`as-path-length`);
  * 3. lowest ORIGIN (`origin`);
- * 4. lowest MED among routes from the same neighbouring AS (`med`; options: compare across
- *    ASes, treat a missing MED as the worst);
- * 5. eBGP (and locally originated) over iBGP (`ebgp-over-ibgp`);
+ * 4. lowest MED among routes from the same neighbouring AS, the first AS outside the confederation
+ *    segments (`med`, RFC 5065 §5.2; options: compare across ASes, treat a missing MED as the
+ *    worst);
+ * 5. eBGP (and locally originated) over iBGP (`ebgp-over-ibgp`); routes learned over
+ *    confederation eBGP count as internal here (RFC 5065 §5.3);
  * 6. lowest IGP cost to the next hop (`igp-cost`);
  * 7. lowest BGP Identifier, ORIGINATOR_ID when present (`bgp-identifier`, RFC 4456 §9);
  * 8. shortest CLUSTER_LIST (`cluster-list-length`, RFC 4456 §9);
@@ -44,7 +47,10 @@ export const DecisionStep = {
   ORIGIN: 'origin',
   /** Lower MED wins among routes from the same neighbouring AS. */
   MED: 'med',
-  /** eBGP-learned (or locally originated) wins over iBGP-learned. */
+  /**
+   * eBGP-learned (or locally originated) wins over iBGP-learned; a route learned from another
+   * member AS of our confederation counts as internal (RFC 5065 §5.3).
+   */
   EBGP_OVER_IBGP: 'ebgp-over-ibgp',
   /** Lower IGP cost to the next hop wins. */
   IGP_COST: 'igp-cost',
@@ -110,7 +116,10 @@ export interface Selection {
   readonly lostAt: ReadonlyMap<Candidate, DecisionStep>;
 }
 
-/** Degree of preference (RFC 4271 §9.1.1). */
+/**
+ * Degree of preference (RFC 4271 §9.1.1): LOCAL_PREF when present; otherwise the eBGP default
+ * for routes from outside our (confederation's) AS, the internal default for the others.
+ */
 export function degreeOfPreference(c: Candidate, options: DecisionOptions = {}): number {
   const lp = c.attributes.attributes.localPref;
   if (lp !== undefined) return lp;
@@ -150,7 +159,10 @@ function laterSteps(): readonly (readonly [DecisionStep, Cmp])[] {
   return LATER;
 }
 
-const ibgpRank = (c: Candidate): number => (c.peer.kind === 'ibgp' ? 1 : 0);
+// RFC 5065 §5.3: a route from a confederation eBGP peer is internal to the confederation, so it
+// does not win this step over an iBGP-learned one.
+const ibgpRank = (c: Candidate): number =>
+  c.peer.kind === 'ibgp' || c.peer.kind === 'confed-ebgp' ? 1 : 0;
 const LATER: readonly (readonly [DecisionStep, Cmp])[] = [
   [DecisionStep.EBGP_OVER_IBGP, (a, b) => ibgpRank(a) - ibgpRank(b)],
   [DecisionStep.IGP_COST, (a, b) => a.igpCost - b.igpCost],

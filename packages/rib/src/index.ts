@@ -31,6 +31,7 @@
 export * from './adj-rib-out.js';
 export * from './attribute-codec.js';
 export * from './attribute-store.js';
+export * from './confederation.js';
 export * from './datapath.js';
 export * from './datapath-feeder.js';
 export * from './decision.js';

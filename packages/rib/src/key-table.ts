@@ -37,8 +37,15 @@ export class KeyTable {
   capacity: number;
   /** Number of keys held. */
   size = 0;
+  /** Size at which the table grows (the load limit times the capacity). */
+  private limit = 0;
   /** Whether the last {@link KeyTable.insertSlot} added the key. */
   inserted = false;
+  /**
+   * Changes whenever entries may have moved between slots (a removal's backward shift, growth,
+   * clearing): a caller that remembered slots may use them while this stays the same.
+   */
+  layout = 0;
   /**
    * Per-table hash seed. Fastrange keeps slots in hash order, so walking one table while
    * inserting into another with the same hash function would fill the second one densely from
@@ -56,6 +63,7 @@ export class KeyTable {
     this.seed = Math.imul(++seedCounter, 0x9e3779b9) >>> 0;
     this.scratch = new Uint32Array(width);
     this.capacity = Math.max(4, initialCapacity);
+    this.limit = this.capacity * MAX_LOAD;
     this.keys = new Uint32Array(this.capacity * width);
     this.values = new Int32Array(this.capacity).fill(EMPTY);
     this.tags = options.tags ? new Uint8Array(this.capacity) : undefined;
@@ -126,7 +134,7 @@ export class KeyTable {
    * key is new.
    */
   set(value: number): number {
-    if (this.size + 1 > this.capacity * MAX_LOAD) this.grow();
+    if (this.size + 1 > this.limit) this.grow();
     let slot = this.home(this.scratch, 0);
     const values = this.values;
     const cap = this.capacity;
@@ -149,22 +157,76 @@ export class KeyTable {
   /**
    * Finds or adds the scratch key and returns its slot; {@link KeyTable.inserted} says whether it
    * was added, in which case the caller must store a value in `values[slot]` before any other call.
-   * One probe sequence instead of a find followed by a set.
+   * One probe sequence instead of a find followed by a set. This is the RIB's hottest loop (two
+   * calls per route received), so it hashes and compares inline, with IPv4 keys (two words)
+   * compared without a loop.
    */
   insertSlot(): number {
-    if (this.size + 1 > this.capacity * MAX_LOAD) this.grow();
-    let slot = this.home(this.scratch, 0);
-    const values = this.values;
+    if (this.size + 1 > this.limit) this.grow();
+    const s = this.scratch;
+    const w = this.width;
+    let h = this.seed;
+    for (let i = 0; i < w; i++) {
+      h = Math.imul(h ^ s[i]!, 0x85ebca6b);
+      h ^= h >>> 13;
+    }
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
     const cap = this.capacity;
+    let slot = Math.floor(((h >>> 0) * cap) / TWO_32);
+    const values = this.values;
+    const keys = this.keys;
+    const k0 = s[0]!;
+    const k1 = s[1]!;
     for (;;) {
       if (values[slot] === EMPTY) {
-        this.storeKey(slot);
+        const base = slot * w;
+        for (let i = 0; i < w; i++) keys[base + i] = s[i]!;
         values[slot] = 0;
         this.size++;
         this.inserted = true;
         return slot;
       }
-      if (this.matches(slot)) {
+      const base = slot * w;
+      if (keys[base] === k0 && (w < 2 || keys[base + 1] === k1)) {
+        let i = w < 2 ? w : 2;
+        while (i < w && keys[base + i] === s[i]) i++;
+        if (i === w) {
+          this.inserted = false;
+          return slot;
+        }
+      }
+      slot = slot + 1 === cap ? 0 : slot + 1;
+    }
+  }
+
+  /**
+   * {@link KeyTable.insertSlot} for a two-word key (an IPv4 prefix) given as arguments: no
+   * scratch copy, no loops. The table's width must be 2.
+   */
+  insertSlot2(k0: number, k1: number): number {
+    if (this.size + 1 > this.limit) this.grow();
+    let h = Math.imul(this.seed ^ k0, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h ^ k1, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    const cap = this.capacity;
+    let slot = Math.floor(((h >>> 0) * cap) / TWO_32);
+    const values = this.values;
+    const keys = this.keys;
+    for (;;) {
+      const base = slot * 2;
+      if (values[slot] === EMPTY) {
+        keys[base] = k0;
+        keys[base + 1] = k1;
+        values[slot] = 0;
+        this.size++;
+        this.inserted = true;
+        return slot;
+      }
+      if (keys[base] === k0 && keys[base + 1] === k1) {
         this.inserted = false;
         return slot;
       }
@@ -204,6 +266,7 @@ export class KeyTable {
     values[hole] = EMPTY;
     if (this.tags) this.tags[hole] = 0;
     this.size--;
+    this.layout++;
   }
 
   /** Copies the key of `slot` into `out` at `at`. */
@@ -223,6 +286,7 @@ export class KeyTable {
 
   /** Removes every entry, keeping the capacity (no reallocation). */
   reset(): void {
+    this.layout++;
     this.values.fill(EMPTY);
     this.tags?.fill(0);
     this.size = 0;
@@ -230,7 +294,9 @@ export class KeyTable {
 
   /** Removes every entry and shrinks back to `capacity` slots. */
   clear(capacity = 16): void {
+    this.layout++;
     this.capacity = Math.max(4, capacity);
+    this.limit = this.capacity * MAX_LOAD;
     this.keys = new Uint32Array(this.capacity * this.width);
     this.values = new Int32Array(this.capacity).fill(EMPTY);
     if (this.tags) this.tags = new Uint8Array(this.capacity);
@@ -248,7 +314,9 @@ export class KeyTable {
     const oldTags = this.tags;
     const oldCap = this.capacity;
     const w = this.width;
+    this.layout++;
     this.capacity = Math.ceil(oldCap * 1.5) + 1;
+    this.limit = this.capacity * MAX_LOAD;
     this.keys = new Uint32Array(this.capacity * w);
     this.values = new Int32Array(this.capacity).fill(EMPTY);
     if (oldTags) this.tags = new Uint8Array(this.capacity);

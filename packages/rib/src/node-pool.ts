@@ -76,6 +76,8 @@ export class NodePool {
 
   private grow(): void {
     const cap = Math.ceil(this.peer.length * 1.5) + 16;
+    // The Loc-RIB keeps a flag bit above the 30-bit record index (see rib.ts).
+    if (cap > 0x40000000) throw new RangeError('more than 2^30 paths');
     const g = <T extends Uint16Array | Uint32Array | Int32Array | Uint8Array>(
       old: T,
       make: (n: number) => T,

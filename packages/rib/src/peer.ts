@@ -4,15 +4,23 @@
  * @module
  */
 import { formatAddress, parseAddress } from '@bgp/wire';
+import { type Confederation, peerKindOf } from './confederation.js';
 
-/** How a route source relates to us. */
-export type PeerKind = 'ebgp' | 'ibgp' | 'local';
+/**
+ * How a route source relates to us: eBGP (another AS; outside our confederation when we are in
+ * one), iBGP (our AS, our member AS in a confederation), confederation eBGP (another member AS of
+ * our confederation, RFC 5065), or locally originated.
+ */
+export type PeerKind = 'ebgp' | 'ibgp' | 'confed-ebgp' | 'local';
 
 /** Configuration of a neighbour, given to {@link Rib.addPeer}. */
 export interface PeerConfig {
   /** Neighbour address (text or 4/16 bytes); the last tie-break compares it. */
   readonly address: string | Uint8Array;
-  /** Neighbour AS; equal to the local AS makes the session iBGP. */
+  /**
+   * Neighbour AS; equal to the local AS makes the session iBGP, another member AS of our
+   * confederation makes it confederation eBGP.
+   */
   readonly asn: number;
   /** Neighbour BGP Identifier (from its OPEN), unsigned 32-bit. */
   readonly bgpIdentifier: number;
@@ -49,16 +57,29 @@ export interface Peer {
   readonly asn: number;
   /** Neighbour BGP Identifier. */
   readonly bgpIdentifier: number;
-  /** eBGP, iBGP, or locally originated. */
+  /** eBGP, iBGP, confederation eBGP, or locally originated. */
   readonly kind: PeerKind;
   /** Route-reflector client (RFC 4456). */
   readonly routeReflectorClient: boolean;
   /** Families (AFI 1, 2) whose NLRI carry ADD-PATH path identifiers inbound. */
   readonly addPathReceive: ReadonlySet<number>;
+  /**
+   * Our confederation, when the RIB is a member of one (RFC 5065): the export rules read the
+   * confederation identifier from here when their environment does not give it.
+   */
+  readonly confederation?: Confederation;
 }
 
-/** Builds the {@link Peer} record for `config` relative to the local AS. */
-export function makePeer(id: number, config: PeerConfig, localAsn: number): Peer {
+/**
+ * Builds the {@link Peer} record for `config` relative to the local AS (our member AS when we are
+ * in a `confederation`).
+ */
+export function makePeer(
+  id: number,
+  config: PeerConfig,
+  localAsn: number,
+  confederation?: Confederation,
+): Peer {
   const address =
     typeof config.address === 'string'
       ? parseAddress(config.address)
@@ -69,9 +90,10 @@ export function makePeer(id: number, config: PeerConfig, localAsn: number): Peer
     address,
     asn: config.asn,
     bgpIdentifier: config.bgpIdentifier >>> 0,
-    kind: config.asn === localAsn ? 'ibgp' : 'ebgp',
+    kind: peerKindOf(config.asn, localAsn, confederation),
     routeReflectorClient: config.routeReflectorClient ?? false,
     addPathReceive: new Set(config.addPathReceive ?? []),
+    ...(confederation !== undefined ? { confederation } : {}),
   };
 }
 

@@ -27,6 +27,7 @@
  */
 import type { Prefix } from '@bgp/wire';
 import { AttributeStore, type InternedAttributes } from './attribute-store.js';
+import { asPathLoops } from './confederation.js';
 import {
   type Candidate,
   type DecisionOptions,
@@ -57,6 +58,17 @@ export interface RibOptions extends DecisionOptions {
    * Adj-RIB-In sizes come from {@link PeerConfig.expectedRoutes}). Default: start small.
    */
   readonly expectedRoutes?: ExpectedRoutes;
+  /**
+   * Our BGP confederation (RFC 5065), when this AS is one of its members: `localAsn` is then our
+   * member AS, peers in the other member ASes are confederation eBGP peers, and peers outside see
+   * the confederation `identifier` as our AS.
+   */
+  readonly confederation?: {
+    /** AS Confederation Identifier, the AS that peers outside the confederation see. */
+    readonly identifier: number;
+    /** Member ASes of the confederation (ours may be listed too). */
+    readonly members: readonly number[];
+  };
 }
 
 /**
@@ -116,13 +128,29 @@ interface Family {
   dirty: Uint32Array;
   /** Number of keys in `dirty`. */
   dirtyCount: number;
+  /** Loc-RIB slot of each key in `dirty`, valid while `dest.layout` equals `dirtyLayout`. */
+  dirtySlots: Int32Array;
+  /** `dest.layout` when the first key of this batch was listed. */
+  dirtyLayout: number;
 }
 
 interface PeerState {
   readonly peer: Peer;
   /** Adj-RIB-In per family index (0 IPv4, 1 IPv6); keys carry the path id when ADD-PATH. */
   readonly adjIn: readonly [KeyTable, KeyTable];
+  /** ADD-PATH receive per family index (the peer's set, looked up once). */
+  readonly addPath: readonly [boolean, boolean];
 }
+
+/**
+ * A Loc-RIB entry's value is its head path's index, with the {@link LISTED} bit set while the
+ * prefix is listed in the current batch. The bit lives in the entry itself, not in a side array,
+ * because setting it is then a write to a cache line the insert has just touched: a separate
+ * array of flags cost a cache miss per route on a full-table load.
+ */
+const HEAD = 0x3fffffff;
+/** See {@link HEAD}. */
+const LISTED = 0x40000000;
 
 const REASONS: readonly (IneligibleReason | undefined)[] = [
   undefined,
@@ -134,6 +162,120 @@ const REASONS: readonly (IneligibleReason | undefined)[] = [
 
 function isInterned(a: RouteAttributes | InternedAttributes): a is InternedAttributes {
   return (a as InternedAttributes).key !== undefined && (a as InternedAttributes).id !== undefined;
+}
+
+/** One address family's part of a {@link LocRibBatch}. */
+interface BatchFamily {
+  readonly afi: 1 | 2;
+  readonly width: number;
+  readonly count: number;
+  /** Prefix key words (see prefix-key), `width` per change. */
+  readonly keys: Uint32Array;
+  /** Peer id of the best path, or -1 when the prefix has no usable path. */
+  readonly peer: Int32Array;
+  readonly pathId: Uint32Array;
+  /** Attribute set id of the best path. */
+  readonly attr: Int32Array;
+  readonly stale: Uint8Array;
+}
+
+/**
+ * A flushed batch of Loc-RIB changes held column-wise: the prefix keys and, per change, the best
+ * path's peer, path id and attribute set id. A full table's initial load is a million changes; as
+ * objects ({@link LocRibChange}) they cost more CPU and garbage than inserting the routes did, so
+ * consumers that can read columns ({@link LocRibBatch.keyAt}, {@link LocRibBatch.bestAttributeId},
+ * ...) make no object per change. Read it before the RIB changes again: the attribute set ids
+ * refer to sets the RIB may free afterwards ({@link LocRibBatch.toArray} keeps a batch longer).
+ */
+export class LocRibBatch {
+  /** Number of changes. */
+  readonly size: number;
+  private readonly rib: Rib;
+  private readonly parts: readonly BatchFamily[];
+
+  /** @internal */
+  constructor(rib: Rib, parts: readonly BatchFamily[]) {
+    this.rib = rib;
+    this.parts = parts;
+    let n = 0;
+    for (const p of parts) n += p.count;
+    this.size = n;
+  }
+
+  private part(i: number): [BatchFamily, number] {
+    for (const p of this.parts) {
+      if (i < p.count) return [p, i];
+      i -= p.count;
+    }
+    throw new RangeError(`change ${i} is out of range`);
+  }
+
+  /** Address family (1 IPv4, 2 IPv6) of change `i`. */
+  afiAt(i: number): 1 | 2 {
+    return this.part(i)[0].afi;
+  }
+
+  /** Copies the prefix key words of change `i` into `out` (see prefix-key); returns the width. */
+  keyAt(i: number, out: Uint32Array): number {
+    const [p, j] = this.part(i);
+    for (let w = 0; w < p.width; w++) out[w] = p.keys[j * p.width + w]!;
+    return p.width;
+  }
+
+  /** The prefix of change `i` (a new object). */
+  prefixAt(i: number): Prefix {
+    const [p, j] = this.part(i);
+    return wordsToPrefix(p.afi, p.keys, j * p.width);
+  }
+
+  /** Peer id of change `i`'s best path, or -1 when the prefix has no usable path left. */
+  bestPeer(i: number): number {
+    const [p, j] = this.part(i);
+    return p.peer[j]!;
+  }
+
+  /** Attribute set id of change `i`'s best path (meaningful when {@link LocRibBatch.bestPeer} ≥ 0). */
+  bestAttributeId(i: number): number {
+    const [p, j] = this.part(i);
+    return p.attr[j]!;
+  }
+
+  /** The best path of change `i` as a {@link RibRoute} (a new object), or undefined. */
+  bestAt(i: number): RibRoute | undefined {
+    const [p, j] = this.part(i);
+    const peer = p.peer[j]!;
+    if (peer < 0) return undefined;
+    return this.rib.routeFor(peer, p.pathId[j]!, p.attr[j]!, p.stale[j] === 1);
+  }
+
+  /** Calls `fn` for every change with its family, key words (a shared view) and best peer. */
+  forEach(
+    fn: (afi: 1 | 2, key: Uint32Array, keyAt: number, bestPeer: number, index: number) => void,
+  ): void {
+    let index = 0;
+    for (const p of this.parts) {
+      for (let j = 0; j < p.count; j++) fn(p.afi, p.keys, j * p.width, p.peer[j]!, index++);
+    }
+  }
+
+  /** The batch as {@link LocRibChange} objects. */
+  toArray(): LocRibChange[] {
+    const out: LocRibChange[] = new Array(this.size);
+    let k = 0;
+    for (const p of this.parts) {
+      for (let j = 0; j < p.count; j++) {
+        const peer = p.peer[j]!;
+        out[k++] = {
+          prefix: wordsToPrefix(p.afi, p.keys, j * p.width),
+          best:
+            peer < 0
+              ? undefined
+              : this.rib.routeFor(peer, p.pathId[j]!, p.attr[j]!, p.stale[j] === 1),
+        };
+      }
+    }
+    return out;
+  }
 }
 
 /** The local pseudo-peer id: locally originated routes enter as if learned from it. */
@@ -164,6 +306,7 @@ export class Rib {
   /** Adj-RIB-In sizes per peer id, from {@link PeerConfig.expectedRoutes}. */
   private readonly adjInSizes: (readonly [number, number] | undefined)[] = [];
   private readonly listeners: LocRibListener[] = [];
+  private readonly batchListeners: ((batch: LocRibBatch) => void)[] = [];
   private readonly words = new Uint32Array(6);
   private epoch = 0;
 
@@ -181,14 +324,14 @@ export class Rib {
     const fam = (afi: 1 | 2): Family => ({
       afi,
       width: prefixWidth(afi),
-      // The tag byte marks a prefix already listed in `dirty` (one listing per batch).
       dest: new KeyTable(
         prefixWidth(afi),
         Math.max(1024, KeyTable.capacityFor((afi === 1 ? expected?.ipv4 : expected?.ipv6) ?? 0)),
-        { tags: true },
       ),
       dirty: new Uint32Array(1024 * prefixWidth(afi)),
       dirtyCount: 0,
+      dirtySlots: new Int32Array(1024),
+      dirtyLayout: 0,
     });
     this.families = [fam(1), fam(2)];
     const local: Peer = {
@@ -211,7 +354,11 @@ export class Rib {
         prefixWidth(afi) + (peer.addPathReceive.has(afi) ? 1 : 0),
         sizes?.[afi - 1] ?? 64,
       );
-    return { peer, adjIn: [t(1), t(2)] };
+    return {
+      peer,
+      adjIn: [t(1), t(2)],
+      addPath: [peer.addPathReceive.has(1), peer.addPathReceive.has(2)],
+    };
   }
 
   /** Registers a neighbour and returns its id. */
@@ -223,7 +370,8 @@ export class Rib {
       const size = (n: number | undefined): number => Math.max(64, KeyTable.capacityFor(n ?? 0));
       this.adjInSizes[id] = [size(e.ipv4), size(e.ipv6)];
     }
-    this.peers.push(this.makeState(makePeer(id, config, this.options.localAsn)));
+    const { localAsn, confederation } = this.options;
+    this.peers.push(this.makeState(makePeer(id, config, localAsn, confederation)));
     return id;
   }
 
@@ -351,9 +499,14 @@ export class Rib {
 
   private upsert(peer: number, f: number, pathId: number, attr: number): void {
     const ps = this.state(peer);
-    if (!ps.peer.addPathReceive.has(f + 1)) pathId = 0;
-    const adj = this.adjKey(ps, f, pathId);
-    const slot = adj.insertSlot();
+    if (!ps.addPath[f]) pathId = 0;
+    // IPv4 without ADD-PATH (most of any table) probes with the two key words directly.
+    const words = this.words;
+    const adj = ps.adjIn[f]!;
+    const slot =
+      adj.width === 2
+        ? adj.insertSlot2(words[0]!, words[1]!)
+        : this.adjKey(ps, f, pathId).insertSlot();
     const nodes = this.nodes;
     this.attributes.retain(attr);
     if (!adj.inserted) {
@@ -377,15 +530,17 @@ export class Rib {
     }
     const n = nodes.alloc(peer, pathId, attr);
     adj.values[slot] = n;
-    const dest = this.destKey(f);
-    const ds = dest.insertSlot();
+    const dest = this.families[f]!.dest;
+    const ds =
+      dest.width === 2 ? dest.insertSlot2(words[0]!, words[1]!) : this.destKey(f).insertSlot();
     if (dest.inserted) {
+      // A new prefix: list it as changed (markDirtySlot, inlined for the common case).
       dest.values[ds] = n;
       this.markDirtySlot(f, ds);
       return;
     }
     // Link the new path after the head; the decision may move it to the front.
-    const head = dest.values[ds]!;
+    const head = dest.values[ds]! & HEAD;
     nodes.next[n] = nodes.next[head]!;
     nodes.next[head] = n;
     this.decideAt(f, ds);
@@ -393,7 +548,7 @@ export class Rib {
 
   private remove(peer: number, f: number, pathId: number): boolean {
     const ps = this.state(peer);
-    if (!ps.peer.addPathReceive.has(f + 1)) pathId = 0;
+    if (!ps.addPath[f]) pathId = 0;
     const adj = this.adjKey(ps, f, pathId);
     const n = adj.remove();
     if (n < 0) return false;
@@ -406,7 +561,7 @@ export class Rib {
     const nodes = this.nodes;
     const dest = this.destKey(f);
     const ds = dest.find();
-    const head = dest.values[ds]!;
+    const head = dest.values[ds]! & HEAD;
     this.attributes.release(nodes.attr[n]!);
     if (head === n && nodes.next[n]! < 0) {
       this.markDirtySlot(f, ds);
@@ -414,7 +569,7 @@ export class Rib {
       nodes.free(n);
       return;
     }
-    if (head === n) dest.values[ds] = nodes.next[n]!;
+    if (head === n) dest.values[ds] = nodes.next[n]! | (dest.values[ds]! & LISTED);
     else {
       let p = head;
       while (nodes.next[p] !== n) p = nodes.next[p]!;
@@ -436,7 +591,7 @@ export class Rib {
     this.markDirtySlot(f, ds);
     const dest = this.families[f]!.dest;
     const nodes = this.nodes;
-    const head = dest.values[ds]!;
+    const head = dest.values[ds]! & HEAD;
     if (nodes.next[head]! < 0) return;
     const cands = this.candidatesFrom(head);
     const { best } = selectBest(cands, this.options);
@@ -447,51 +602,55 @@ export class Rib {
     while (nodes.next[p] !== b) p = nodes.next[p]!;
     nodes.next[p] = nodes.next[b]!;
     nodes.next[b] = head;
-    dest.values[ds] = b;
+    dest.values[ds] = b | (dest.values[ds]! & LISTED);
   }
 
   /**
    * Lists the prefix in Loc-RIB slot `ds` (key in `this.words`) as changed, once per batch: the
-   * slot's tag says it is listed already. A prefix removed and added again within a batch may be
-   * listed twice; flush skips the second listing while the prefix exists (its tag is clear by
+   * entry's LISTED bit says it is listed already. A prefix removed and added again within a batch may be
+   * listed twice; flush skips the second listing while the prefix exists (its bit is clear by
    * then), and otherwise reports the removal twice, which consumers treat as idempotent.
    */
   private markDirtySlot(f: number, ds: number): void {
     const fam = this.families[f]!;
-    const tags = fam.dest.tags!;
-    if (tags[ds] === 1) return;
-    tags[ds] = 1;
+    const values = fam.dest.values;
+    const v = values[ds]!;
+    if ((v & LISTED) !== 0) return;
+    values[ds] = v | LISTED;
     const w = fam.width;
-    if ((fam.dirtyCount + 1) * w > fam.dirty.length) {
+    if (fam.dirtyCount === fam.dirtySlots.length) {
       const grown = new Uint32Array(fam.dirty.length * 2);
       grown.set(fam.dirty);
       fam.dirty = grown;
+      const slots = new Int32Array(fam.dirtySlots.length * 2);
+      slots.set(fam.dirtySlots);
+      fam.dirtySlots = slots;
     }
+    if (fam.dirtyCount === 0) fam.dirtyLayout = fam.dest.layout;
     const at = fam.dirtyCount * w;
     for (let i = 0; i < w; i++) fam.dirty[at + i] = this.words[i]!;
-    fam.dirtyCount++;
+    fam.dirtySlots[fam.dirtyCount++] = ds;
   }
 
   /** Eligibility code of set `id` (0 eligible; see REASONS) and its IGP cost, cached per epoch. */
   private eligibility(id: number, peerKind: Peer['kind']): number {
-    const e = this.attributes.entry(id);
-    if (e.igpEpoch !== this.epoch) {
-      const a = e.attributes;
+    const store = this.attributes;
+    if (store.igpEpochOf(id) !== this.epoch) {
+      const a = store.get(id).attributes;
       let code = 0;
       let cost = 0;
       if (a.originatorId !== undefined && a.originatorId >>> 0 === this.options.routerId >>> 0)
         code = 3;
       else if (a.clusterList.some((c) => c >>> 0 === this.clusterId)) code = 4;
-      else if (a.asPath.some((s) => s.asns.includes(this.options.localAsn))) code = 2;
+      else if (asPathLoops(a.asPath, this.options.localAsn, this.options.confederation)) code = 2;
       else if (this.resolver !== undefined) {
         const c = this.resolver(a.nextHop);
         if (c === undefined) code = 1;
         else cost = c;
       }
-      e.igpEpoch = this.epoch;
-      e.igpCost = code === 0 ? cost : -code;
+      store.setIgp(id, this.epoch, code === 0 ? cost : -code);
     }
-    const c = e.igpCost;
+    const c = store.igpCostOf(id);
     if (c >= 0) return 0;
     // Locally originated routes are ours: loop checks do not apply, reachability does.
     if (peerKind === 'local' && c !== -1) return 0;
@@ -503,7 +662,7 @@ export class Rib {
     const peer = this.peers[nodes.peer[n]!]!.peer;
     const attrs = this.attributes.get(nodes.attr[n]!);
     const code = this.eligibility(attrs.id, peer.kind);
-    const igp = this.attributes.entry(attrs.id).igpCost;
+    const igp = this.attributes.igpCostOf(attrs.id);
     const route: RibRoute = {
       peer,
       pathId: nodes.pathId[n]!,
@@ -610,48 +769,104 @@ export class Rib {
   /**
    * Returns the prefixes changed since the last flush, with their best paths, and notifies
    * subscribers. Each prefix appears once, except that one removed, added and removed again within
-   * the batch may be reported removed twice.
+   * the batch may be reported removed twice. This builds an object per change; consumers that
+   * keep up with a full table read {@link Rib.flushBatch} instead.
    */
   flush(): LocRibChange[] {
-    const changes: LocRibChange[] = [];
+    const batch = this.takeBatch();
+    for (const l of this.batchListeners) l(batch);
+    const changes = batch.toArray();
+    for (const l of this.listeners) l(changes);
+    return changes;
+  }
+
+  /**
+   * Takes the changes since the last flush as one column-wise {@link LocRibBatch} (no object per
+   * prefix), hands it to the batch subscribers, then materializes it for the array subscribers
+   * ({@link Rib.subscribe}) if there are any.
+   */
+  flushBatch(): LocRibBatch {
+    const batch = this.takeBatch();
+    for (const l of this.batchListeners) l(batch);
+    if (this.listeners.length > 0) {
+      const changes = batch.toArray();
+      for (const l of this.listeners) l(changes);
+    }
+    return batch;
+  }
+
+  private takeBatch(): LocRibBatch {
+    const parts: BatchFamily[] = [];
     for (const f of [0, 1]) {
       const fam = this.families[f]!;
       const n = fam.dirtyCount;
       if (n === 0) continue;
       const w = fam.width;
       const dest = fam.dest;
-      const tags = dest.tags!;
-      const bytes = fam.afi === 1 ? 4 : 16;
-      // One buffer for the addresses of the whole batch: a subarray per prefix is far cheaper
-      // than a Uint8Array with its own backing store.
-      const addresses = new Uint8Array(n * bytes);
+      const values = dest.values;
+      const scratch = dest.scratch;
+      const dirty = fam.dirty;
+      const keys = new Uint32Array(n * w);
+      const peer = new Int32Array(n);
+      const pathId = new Uint32Array(n);
+      const attr = new Int32Array(n);
+      const stale = new Uint8Array(n);
+      const nodes = this.nodes;
+      // While no entry of the Loc-RIB table moved (only additions and updates in this batch, the
+      // common case of a table loading), the slots remembered when listing are still right and
+      // save a hash probe per change.
+      const slots = dest.layout === fam.dirtyLayout ? fam.dirtySlots : undefined;
+      let count = 0;
       for (let k = 0; k < n; k++) {
         const at = k * w;
-        for (let i = 0; i < w; i++) dest.scratch[i] = fam.dirty[at + i]!;
-        const slot = dest.find();
+        let slot: number;
+        if (slots !== undefined) slot = slots[k]!;
+        else {
+          for (let i = 0; i < w; i++) scratch[i] = dirty[at + i]!;
+          slot = dest.find();
+        }
+        let best = -1;
         if (slot >= 0) {
-          if (tags[slot] === 0) continue; // listed twice in this batch
-          tags[slot] = 0;
+          const v = values[slot]!;
+          if ((v & LISTED) === 0) continue; // listed twice in this batch
+          values[slot] = v & HEAD;
+          const head = v & HEAD;
+          const id = nodes.peer[head]!;
+          if (this.eligibility(nodes.attr[head]!, this.peers[id]!.peer.kind) === 0) best = head;
         }
-        const address = addresses.subarray(k * bytes, (k + 1) * bytes);
-        for (let i = 0; i < w - 1; i++) {
-          const v = fam.dirty[at + i]!;
-          address[i * 4] = v >>> 24;
-          address[i * 4 + 1] = (v >>> 16) & 0xff;
-          address[i * 4 + 2] = (v >>> 8) & 0xff;
-          address[i * 4 + 3] = v & 0xff;
-        }
-        changes.push({
-          prefix: { afi: fam.afi, length: fam.dirty[at + w - 1]!, address },
-          best: slot >= 0 ? this.bestOf(dest.values[slot]!) : undefined,
-        });
+        const to = count * w;
+        for (let i = 0; i < w; i++) keys[to + i] = dirty[at + i]!;
+        if (best >= 0) {
+          peer[count] = nodes.peer[best]!;
+          pathId[count] = nodes.pathId[best]!;
+          attr[count] = nodes.attr[best]!;
+          stale[count] = nodes.flags[best]! & PATH_STALE;
+        } else peer[count] = -1;
+        count++;
       }
       fam.dirtyCount = 0;
-      if (fam.dirty.length > 65536 * w) fam.dirty = new Uint32Array(1024 * w);
+      if (fam.dirtySlots.length > 65536) {
+        fam.dirty = new Uint32Array(1024 * w);
+        fam.dirtySlots = new Int32Array(1024);
+      }
+      parts.push({ afi: fam.afi, width: w, count, keys, peer, pathId, attr, stale });
     }
     this.attributes.collect();
-    for (const l of this.listeners) l(changes);
-    return changes;
+    return new LocRibBatch(this, parts);
+  }
+
+  /** Subscribes to flushed batches in column form; returns the unsubscribe function. */
+  subscribeBatch(listener: (batch: LocRibBatch) => void): () => void {
+    this.batchListeners.push(listener);
+    return () => {
+      const i = this.batchListeners.indexOf(listener);
+      if (i >= 0) this.batchListeners.splice(i, 1);
+    };
+  }
+
+  /** @internal The RIB path for a best path recorded in a batch. */
+  routeFor(peer: number, pathId: number, attr: number, stale: boolean): RibRoute {
+    return { peer: this.peers[peer]!.peer, pathId, attributes: this.attributes.get(attr), stale };
   }
 
   private bestOf(head: number): RibRoute | undefined {
@@ -671,7 +886,8 @@ export class Rib {
 
   private headOf(prefix: Prefix): number {
     prefixToWords(prefix, this.words);
-    return this.destKey(prefix.afi - 1).get();
+    const head = this.destKey(prefix.afi - 1).get();
+    return head < 0 ? head : head & HEAD;
   }
 
   /** The best path of `prefix`, if it has a usable one. */
@@ -740,7 +956,7 @@ export class Rib {
     fam.dest.forEach((slot, head) => {
       const k = new Uint32Array(fam.width);
       fam.dest.keyAt(slot, k);
-      entries.push([k, head]);
+      entries.push([k, head & HEAD]);
     });
     for (const [k, head] of entries) {
       const best = this.bestOf(head);
@@ -771,7 +987,8 @@ export class Rib {
   /** Bytes held by the typed-array storage (tables and path records, not attribute sets). */
   get storageBytes(): number {
     let n = this.nodes.byteLength;
-    for (const fam of this.families) n += fam.dest.byteLength + fam.dirty.byteLength;
+    for (const fam of this.families)
+      n += fam.dest.byteLength + fam.dirty.byteLength + fam.dirtySlots.byteLength;
     for (const ps of this.peers) if (ps) n += ps.adjIn[0].byteLength + ps.adjIn[1].byteLength;
     return n;
   }

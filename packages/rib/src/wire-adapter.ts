@@ -29,6 +29,7 @@ import {
   walkUpdatePrefixes,
 } from '@bgp/wire';
 import type { InternedAttributes } from './attribute-store.js';
+import { confedAsPathError } from './confederation.js';
 import type { PeerKind } from './peer.js';
 import type { Rib } from './rib.js';
 import {
@@ -266,18 +267,34 @@ export function ingestUpdate(
       ),
     });
   }
-  const asWithdraw = action === 'withdraw';
+  let asWithdraw = action === 'withdraw';
   const kind = rib.peer(peer).kind;
   const fourOctetAs = ctx.fourOctetAs;
   let set4: InternedAttributes | undefined;
   let setMp: InternedAttributes | undefined;
   if (!asWithdraw) {
-    if (hasNlri && nextHop4)
-      set4 = rib.intern(routeAttributesFrom(attributes, nextHop4, { fourOctetAs, peerKind: kind }));
-    if (mpReach && mpReach.safi === 1) {
-      setMp = rib.intern(
-        routeAttributesFrom(attributes, mpReach.nextHop, { fourOctetAs, peerKind: kind }),
-      );
+    const a4 =
+      hasNlri && nextHop4
+        ? routeAttributesFrom(attributes, nextHop4, { fourOctetAs, peerKind: kind })
+        : undefined;
+    const aMp =
+      mpReach && mpReach.safi === 1
+        ? routeAttributesFrom(attributes, mpReach.nextHop, { fourOctetAs, peerKind: kind })
+        : undefined;
+    // RFC 5065 §5: confederation segments from outside the confederation (or a confederation
+    // peer's path not starting with one) make a malformed AS_PATH: treat-as-withdraw (RFC 7606
+    // §7.2).
+    const why = confedAsPathError((a4 ?? aMp)?.asPath ?? [], kind);
+    if (why !== undefined && (a4 || aMp)) {
+      action = strongerAction(action, 'withdraw');
+      problems.push({
+        action: 'withdraw',
+        error: new UpdateMessageError(UpdateMessageErrorSubcode.MALFORMED_AS_PATH, why),
+      });
+      asWithdraw = true;
+    } else {
+      if (a4) set4 = rib.intern(a4);
+      if (aMp) setMp = rib.intern(aMp);
     }
   }
   let announced = 0;

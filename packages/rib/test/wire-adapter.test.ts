@@ -32,6 +32,23 @@ function craft(origin: number, withNextHop = true): Uint8Array {
 }
 
 describe('ingestUpdate', () => {
+  it('treats confederation segments from outside the confederation as withdraw (RFC 5065 §5)', () => {
+    const { rib, peer } = setup();
+    const prefix = { prefix: parsePrefix('10.0.0.0/24'), pathId: 0 };
+    const ok = routeAttributes({ asPath: asSequence(65001), nextHop: parseAddress('192.0.2.1') });
+    ingestUpdate(rib, peer, body(packAnnouncements(1, ok, [prefix], pack)[0]!), AS4);
+    rib.flush();
+    expect(rib.prefixCount(1)).toBe(1);
+    const confed = routeAttributes({
+      asPath: [{ type: 3, asns: [65010] }, ...asSequence(65001)],
+      nextHop: parseAddress('192.0.2.1'),
+    });
+    const r = ingestUpdate(rib, peer, body(packAnnouncements(1, confed, [prefix], pack)[0]!), AS4);
+    expect(r.action).toBe('withdraw');
+    expect(r.announced).toBe(0);
+    expect(rib.prefixCount(1)).toBe(0);
+  });
+
   it('applies IPv4 and IPv6 announcements and withdrawals from UPDATE bodies', () => {
     const { rib, peer } = setup();
     const attrs = routeAttributes({

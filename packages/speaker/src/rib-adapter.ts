@@ -30,7 +30,7 @@ export interface PathSource {
   /** Peer BGP Identifier (ours for local routes). */
   readonly bgpIdentifier: number;
   /** iBGP, eBGP or local. */
-  readonly kind: 'ibgp' | 'ebgp' | 'local';
+  readonly kind: 'ibgp' | 'ebgp' | 'confed-ebgp' | 'local';
 }
 
 /** One path of a prefix, as the speaker reports it. */
