@@ -16,8 +16,11 @@ export const PATH_STALE = 1;
 export class NodePool {
   /** Peer id per path. */
   peer: Uint16Array;
-  /** ADD-PATH path identifier per path. */
-  pathId: Uint32Array;
+  /**
+   * ADD-PATH path identifier per path; allocated with the first non-zero id, since without
+   * ADD-PATH (most sessions) every id is 0 and the column would be 4 bytes a path of zeros.
+   */
+  private pathIds: Uint32Array | undefined;
   /** Interned attribute set id per path. */
   attr: Int32Array;
   /** Next path of the same prefix (or next free record). */
@@ -32,7 +35,6 @@ export class NodePool {
   /** @param capacity - records to start with */
   constructor(capacity = 1024) {
     this.peer = new Uint16Array(capacity);
-    this.pathId = new Uint32Array(capacity);
     this.attr = new Int32Array(capacity);
     this.next = new Int32Array(capacity);
     this.flags = new Uint8Array(capacity);
@@ -47,12 +49,21 @@ export class NodePool {
       n = this.top++;
     }
     this.peer[n] = peer;
-    this.pathId[n] = pathId;
+    if (this.pathIds !== undefined) this.pathIds[n] = pathId;
+    else if (pathId !== 0) {
+      this.pathIds = new Uint32Array(this.peer.length);
+      this.pathIds[n] = pathId;
+    }
     this.attr[n] = attr;
     this.next[n] = -1;
     this.flags[n] = 0;
     this.live++;
     return n;
+  }
+
+  /** The ADD-PATH path identifier of path `n`. */
+  pathId(n: number): number {
+    return this.pathIds === undefined ? 0 : this.pathIds[n]!;
   }
 
   /** Returns a record to the free chain. */
@@ -67,7 +78,7 @@ export class NodePool {
   get byteLength(): number {
     return (
       this.peer.byteLength +
-      this.pathId.byteLength +
+      (this.pathIds?.byteLength ?? 0) +
       this.attr.byteLength +
       this.next.byteLength +
       this.flags.byteLength
@@ -87,7 +98,7 @@ export class NodePool {
       return a;
     };
     this.peer = g(this.peer, (n) => new Uint16Array(n));
-    this.pathId = g(this.pathId, (n) => new Uint32Array(n));
+    if (this.pathIds) this.pathIds = g(this.pathIds, (n) => new Uint32Array(n));
     this.attr = g(this.attr, (n) => new Int32Array(n));
     this.next = g(this.next, (n) => new Int32Array(n));
     this.flags = g(this.flags, (n) => new Uint8Array(n));

@@ -33,18 +33,17 @@ export function nlriToWords(
   const words = afi === 1 ? 1 : 4;
   const octets = (length + 7) >> 3;
   for (let w = 0; w < words; w++) {
-    let v = 0;
-    for (let b = 0; b < 4; b++) {
-      const i = w * 4 + b;
-      v = v * 256 + (i < octets ? bytes[offset + i]! : 0);
-    }
-    const bitsBefore = w * 32;
-    if (length <= bitsBefore) v = 0;
-    else if (length < bitsBefore + 32) {
-      const keep = length - bitsBefore;
-      v = v - (v % 2 ** (32 - keep));
-    }
-    out[w] = v;
+    const i = w * 4;
+    // Octets past the prefix length need not be present (NLRI encoding): read them as zero.
+    const v =
+      ((i < octets ? bytes[offset + i]! << 24 : 0) |
+        (i + 1 < octets ? bytes[offset + i + 1]! << 16 : 0) |
+        (i + 2 < octets ? bytes[offset + i + 2]! << 8 : 0) |
+        (i + 3 < octets ? bytes[offset + i + 3]! : 0)) >>>
+      0;
+    const keep = length - w * 32;
+    // Clear the host bits with a shifted mask (keep is 1..31 inside the word).
+    out[w] = keep <= 0 ? 0 : keep >= 32 ? v : (v & ~(0xffffffff >>> keep)) >>> 0;
   }
   out[words] = length;
 }

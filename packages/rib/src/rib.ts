@@ -132,6 +132,32 @@ interface Family {
   dirtySlots: Int32Array;
   /** `dest.layout` when the first key of this batch was listed. */
   dirtyLayout: number;
+  /** Columns of the last flushed batch of this family, reused by the next. */
+  out: BatchColumns;
+}
+
+/** The columns of a {@link LocRibBatch} for one family. */
+interface BatchColumns {
+  /** Prefix key words (see prefix-key), `width` per change. */
+  readonly keys: Uint32Array;
+  /** Peer id of the best path, or -1 when the prefix has no usable path. */
+  readonly peer: Int32Array;
+  /** ADD-PATH path id of the best path. */
+  readonly pathId: Uint32Array;
+  /** Attribute set id of the best path. */
+  readonly attr: Int32Array;
+  /** 1 when the best path is stale. */
+  readonly stale: Uint8Array;
+}
+
+function batchColumns(n: number, width: number): BatchColumns {
+  return {
+    keys: new Uint32Array(n * width),
+    peer: new Int32Array(n),
+    pathId: new Uint32Array(n),
+    attr: new Int32Array(n),
+    stale: new Uint8Array(n),
+  };
 }
 
 interface PeerState {
@@ -165,18 +191,10 @@ function isInterned(a: RouteAttributes | InternedAttributes): a is InternedAttri
 }
 
 /** One address family's part of a {@link LocRibBatch}. */
-interface BatchFamily {
+interface BatchFamily extends BatchColumns {
   readonly afi: 1 | 2;
   readonly width: number;
   readonly count: number;
-  /** Prefix key words (see prefix-key), `width` per change. */
-  readonly keys: Uint32Array;
-  /** Peer id of the best path, or -1 when the prefix has no usable path. */
-  readonly peer: Int32Array;
-  readonly pathId: Uint32Array;
-  /** Attribute set id of the best path. */
-  readonly attr: Int32Array;
-  readonly stale: Uint8Array;
 }
 
 /**
@@ -184,8 +202,9 @@ interface BatchFamily {
  * path's peer, path id and attribute set id. A full table's initial load is a million changes; as
  * objects ({@link LocRibChange}) they cost more CPU and garbage than inserting the routes did, so
  * consumers that can read columns ({@link LocRibBatch.keyAt}, {@link LocRibBatch.bestAttributeId},
- * ...) make no object per change. Read it before the RIB changes again: the attribute set ids
- * refer to sets the RIB may free afterwards ({@link LocRibBatch.toArray} keeps a batch longer).
+ * ...) make no object per change. A batch is valid until the next flush, which reuses its
+ * columns (and may free the attribute sets it names); {@link LocRibBatch.toArray} keeps one
+ * longer.
  */
 export class LocRibBatch {
   /** Number of changes. */
@@ -332,6 +351,7 @@ export class Rib {
       dirtyCount: 0,
       dirtySlots: new Int32Array(1024),
       dirtyLayout: 0,
+      out: batchColumns(0, prefixWidth(afi)),
     });
     this.families = [fam(1), fam(2)];
     const local: Peer = {
@@ -665,7 +685,7 @@ export class Rib {
     const igp = this.attributes.igpCostOf(attrs.id);
     const route: RibRoute = {
       peer,
-      pathId: nodes.pathId[n]!,
+      pathId: nodes.pathId(n),
       attributes: attrs,
       stale: (nodes.flags[n]! & PATH_STALE) !== 0,
     };
@@ -806,11 +826,13 @@ export class Rib {
       const values = dest.values;
       const scratch = dest.scratch;
       const dirty = fam.dirty;
-      const keys = new Uint32Array(n * w);
-      const peer = new Int32Array(n);
-      const pathId = new Uint32Array(n);
-      const attr = new Int32Array(n);
-      const stale = new Uint8Array(n);
+      // The batch's columns are reused from one flush to the next (a batch is valid until the
+      // next flush): allocating five typed arrays per flush cost more than filling them.
+      // Grown for a large batch (a peer down), they shrink back once batches are small again.
+      const have = fam.out.peer.length;
+      if (have < n || (have > 65536 && n <= 16384))
+        fam.out = batchColumns(have < n ? Math.max(n, have * 2) : 16384, w);
+      const { keys, peer, pathId, attr, stale } = fam.out;
       const nodes = this.nodes;
       // While no entry of the Loc-RIB table moved (only additions and updates in this batch, the
       // common case of a table loading), the slots remembered when listing are still right and
@@ -838,7 +860,7 @@ export class Rib {
         for (let i = 0; i < w; i++) keys[to + i] = dirty[at + i]!;
         if (best >= 0) {
           peer[count] = nodes.peer[best]!;
-          pathId[count] = nodes.pathId[best]!;
+          pathId[count] = nodes.pathId(best);
           attr[count] = nodes.attr[best]!;
           stale[count] = nodes.flags[best]! & PATH_STALE;
         } else peer[count] = -1;
@@ -876,7 +898,7 @@ export class Rib {
     if (this.eligibility(id, peer.kind) !== 0) return undefined;
     return {
       peer,
-      pathId: nodes.pathId[head]!,
+      pathId: nodes.pathId(head),
       attributes: this.attributes.get(id),
       stale: (nodes.flags[head]! & PATH_STALE) !== 0,
     };

@@ -339,8 +339,9 @@ describe('Rib', () => {
   it('expectedRoutes pre-sizes the Loc-RIB, the path records and each Adj-RIB-In', () => {
     const plain = new Rib({ localAsn: LOCAL_AS, routerId: 1 });
     const sized = new Rib({ localAsn: LOCAL_AS, routerId: 1, expectedRoutes: { ipv4: 100_000 } });
-    // Loc-RIB keys (2 words + 4-byte value + tag byte per slot) and 100k path records.
-    expect(sized.storageBytes - plain.storageBytes).toBeGreaterThan(100_000 * 13 + 100_000 * 15);
+    // Loc-RIB keys (2 words + 4-byte value per slot) and 100k path records (11 bytes without
+    // ADD-PATH path ids).
+    expect(sized.storageBytes - plain.storageBytes).toBeGreaterThan(100_000 * 12 + 100_000 * 11);
     const before = sized.storageBytes;
     const p = sized.addPeer({ ...PEERS[0]!, expectedRoutes: { ipv4: 100_000 } });
     const adjIn = sized.storageBytes - before;
