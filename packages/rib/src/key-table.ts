@@ -79,11 +79,19 @@ export class KeyTable {
 
   private hashAt(words: Uint32Array, at: number): number {
     // A multiply-xorshift mix per word (murmur3 finaliser style); adequate for prefixes, whose
-    // entropy sits in the high bits of the first word and in the length.
+    // entropy sits in the high bits of the first word and in the length. IPv4 keys (two words)
+    // skip the loop: this runs for every lookup and for every entry a removal shifts.
     let h = this.seed;
-    for (let i = 0; i < this.width; i++) {
-      h = Math.imul(h ^ words[at + i]!, 0x85ebca6b);
+    if (this.width === 2) {
+      h = Math.imul(h ^ words[at]!, 0x85ebca6b);
       h ^= h >>> 13;
+      h = Math.imul(h ^ words[at + 1]!, 0x85ebca6b);
+      h ^= h >>> 13;
+    } else {
+      for (let i = 0; i < this.width; i++) {
+        h = Math.imul(h ^ words[at + i]!, 0x85ebca6b);
+        h ^= h >>> 13;
+      }
     }
     h = Math.imul(h, 0xc2b2ae35);
     h ^= h >>> 16;
@@ -113,12 +121,21 @@ export class KeyTable {
 
   /** The slot holding the scratch key, or -1. */
   find(): number {
-    let slot = this.home(this.scratch, 0);
+    const s = this.scratch;
+    let slot = this.home(s, 0);
     const values = this.values;
+    const keys = this.keys;
     const cap = this.capacity;
+    const w = this.width;
+    const k0 = s[0]!;
     for (;;) {
       if (values[slot] === EMPTY) return -1;
-      if (this.matches(slot)) return slot;
+      const base = slot * w;
+      if (keys[base] === k0) {
+        let i = 1;
+        while (i < w && keys[base + i] === s[i]) i++;
+        if (i === w) return slot;
+      }
       slot = slot + 1 === cap ? 0 : slot + 1;
     }
   }
