@@ -11,19 +11,31 @@
  * announcements wait until the interval since the last ones has passed; withdrawals are sent at
  * once, since holding them only keeps traffic on a dead path. Time comes from the injected clock.
  *
- * With ADD-PATH send (RFC 7911), all eligible paths or the best N are advertised, each with a
- * path id derived from where it came from (source peer id × 65536 + source path id mod 65536).
+ * With ADD-PATH send (RFC 7911), all eligible paths or the best N are advertised, each under a
+ * send path id allocated per prefix ({@link SendPathIds}): a path keeps its id while it stays
+ * advertised, a new one takes the lowest id free for the prefix.
+ *
+ * IPv4 routes whose exported next hop is an IPv6 address go out in MP_REACH_NLRI when the
+ * session negotiated Extended Next Hop Encoding (RFC 8950); otherwise they cannot be sent, and
+ * are counted ({@link AdjRibOut.unsendableCount}) instead.
+ *
+ * Per-prefix state lives in typed-array hash tables keyed by prefix words ({@link KeyTable}):
+ * no string, `Prefix` or `Map` per prefix is held once the UPDATEs are out.
  *
  * @module
  */
-import { formatPrefix, type Prefix } from '@bgp/wire';
-import { AttributeStore, type InternedAttributes } from './attribute-store.js';
+import type { Prefix } from '@bgp/wire';
+import { AttributeStore } from './attribute-store.js';
 import { type ExportEnvironment, type ExportTarget, exportRoute } from './export-rules.js';
+import { KeyTable } from './key-table.js';
+import { prefixToWords, prefixWidth, wordsToPrefix } from './prefix-key.js';
 import type { LocRibChange, Rib, RibRoute } from './rib.js';
 import type { RouteAttributes } from './route-attributes.js';
+import { SendPathIds } from './send-path-ids.js';
 import {
   endOfRibMessage,
-  type PackEntry,
+  nextHopSendable,
+  type PackOptions,
   packAnnouncements,
   packWithdrawals,
 } from './update-packer.js';
@@ -51,6 +63,12 @@ export interface AdjRibOutOptions extends ExportTarget {
   readonly minRouteAdvertisementInterval?: number;
   /** Families sent in the initial table and closed by End-of-RIB (default [1, 2]). */
   readonly families?: readonly (1 | 2)[];
+  /**
+   * Extended Next Hop Encoding negotiated for IPv4 unicast with IPv6 next hops (RFC 8950: the
+   * capability entry AFI 1, SAFI 1, next-hop AFI 2). IPv4 routes with a 16- or 32-octet next hop
+   * are then sent in MP_REACH_NLRI; without it they are not sent (default false).
+   */
+  readonly extendedNextHop?: boolean;
 }
 
 /** Components of an {@link AdjRibOut}. */
@@ -61,15 +79,46 @@ export interface AdjRibOutComponents {
   readonly clock?: () => number;
 }
 
-interface PrefixState {
-  readonly prefix: Prefix;
-  /** Path id -> set, as last sent. */
-  sent: Map<number, InternedAttributes>;
-  /** Path id -> set (or null: withdraw), to send. */
-  want: Map<number, InternedAttributes | null> | undefined;
+/** Marks a queued withdrawal in the `want` table (set ids are smaller). */
+const WITHDRAW = 0x7fffffff;
+/** {@link AdjRibOut.exported} result: the route may not be sent to this neighbour. */
+const NOT_SENT = -1;
+/** {@link AdjRibOut.exported} result: it may, but its next hop cannot be encoded (RFC 8950). */
+const UNSENDABLE = -2;
+/** Offset of cached export results: KeyTable values are non-negative. */
+const CACHED = 2;
+
+/**
+ * The state of one address family. Keys are prefix words ({@link prefixToWords}), followed by
+ * the send path id when the family sends ADD-PATH ids; nothing per prefix is an object.
+ */
+interface FamilyOut {
+  readonly afi: 1 | 2;
+  /** Words of a prefix key. */
+  readonly prefixWidth: number;
+  /** Words of a path key: the prefix, plus the send path id with ADD-PATH. */
+  readonly width: number;
+  /** ADD-PATH send mode, if any. */
+  readonly addPath: 'all' | number | undefined;
+  /** Path key → id (in {@link AdjRibOut.store}) of the attribute set last sent. */
+  sent: KeyTable;
+  /** Path key → set id to send, or {@link WITHDRAW}: the difference not yet sent. */
+  want: KeyTable;
+  /** Send path ids in use (ADD-PATH only). */
+  readonly ids: SendPathIds | undefined;
+  /** Prefixes whose path was dropped for a next hop the session cannot carry (key → 0). */
+  unsendable: KeyTable;
 }
 
-/** Per-neighbour Adj-RIB-Out with update generation. */
+/**
+ * Per-neighbour Adj-RIB-Out with update generation.
+ *
+ * What was sent is one {@link KeyTable} per family from the prefix (and send path id) to the id
+ * of the outbound attribute set, in this Adj-RIB-Out's own {@link AttributeStore} (each path
+ * holds a reference); what is still to be sent is a second table of the same shape, empty once
+ * everything went out. A full table of a million IPv4 prefixes costs some 15 bytes a prefix in
+ * these tables, plus the outbound attribute sets (about as much again with ten prefixes a set).
+ */
 export class AdjRibOut {
   /** Options. */
   readonly options: AdjRibOutOptions;
@@ -77,12 +126,20 @@ export class AdjRibOut {
   private readonly env: ExportEnvironment;
   private readonly hook: ExportHook | undefined;
   private readonly clock: () => number;
-  private readonly store = new AttributeStore();
-  private readonly table = [
-    new Map<string, PrefixState>(),
-    new Map<string, PrefixState>(),
-  ] as const;
-  private readonly dirty = [new Set<PrefixState>(), new Set<PrefixState>()] as const;
+  private store = new AttributeStore();
+  private readonly fams: readonly [FamilyOut, FamilyOut];
+  /** Which families (index afi) the neighbour gets. */
+  private readonly enabled: readonly boolean[];
+  private readonly pack: PackOptions;
+  /** Key being built: prefix words, then the send path id. */
+  private readonly words = new Uint32Array(6);
+  /**
+   * Per-batch export results (see {@link AdjRibOut.exported}): (rib set id, peer id × 2 + afi −
+   * 1) → outbound set id + {@link CACHED}; cached sets are retained.
+   */
+  private cache = new KeyTable(2);
+  /** Whether the current batch uses {@link AdjRibOut.cache}. */
+  private caching = false;
   private endOfRibDue: (1 | 2)[] = [];
   private lastAnnounce = Number.NEGATIVE_INFINITY;
 
@@ -101,49 +158,122 @@ export class AdjRibOut {
     };
     this.hook = components.exportHook;
     this.clock = components.clock ?? Date.now;
-  }
-
-  private tableOf(afi: number): Map<string, PrefixState> {
-    return afi === 1 ? this.table[0] : this.table[1];
-  }
-
-  private dirtyOf(afi: number): Set<PrefixState> {
-    return afi === 1 ? this.dirty[0] : this.dirty[1];
+    const fam = (afi: 1 | 2): FamilyOut => {
+      const addPath = options.addPathSend?.[afi];
+      const pw = prefixWidth(afi);
+      const width = pw + (addPath === undefined ? 0 : 1);
+      return {
+        afi,
+        prefixWidth: pw,
+        width,
+        addPath,
+        sent: new KeyTable(width),
+        want: new KeyTable(width),
+        ids: addPath === undefined ? undefined : new SendPathIds(afi),
+        unsendable: new KeyTable(pw),
+      };
+    };
+    this.fams = [fam(1), fam(2)];
+    const families = options.families ?? [1, 2];
+    this.enabled = [false, families.includes(1), families.includes(2)];
+    this.pack = {
+      extendedMessage: options.extendedMessage ?? false,
+      fourOctetAs: options.fourOctetAs ?? true,
+      addPathSend: new Set(([1, 2] as const).filter((f) => options.addPathSend?.[f] !== undefined)),
+      extendedNextHop: options.extendedNextHop ?? false,
+    };
   }
 
   /** Queues the whole Loc-RIB (session established), followed by End-of-RIB per family. */
   initialTable(): void {
     const families = this.options.families ?? [1, 2];
-    for (const afi of families) {
-      for (const { prefix } of this.rib.locRib(afi)) this.consider(prefix);
-      this.endOfRibDue.push(afi);
+    this.beginBatch();
+    try {
+      for (const afi of families) {
+        const f = this.fams[afi - 1]!;
+        // Pre-size an empty family for the whole table rather than rehash it ~25 times.
+        if (f.sent.size === 0 && f.want.size === 0) {
+          const n = this.rib.prefixCount(afi);
+          f.sent = new KeyTable(f.width, KeyTable.capacityFor(n));
+          f.want = new KeyTable(f.width, KeyTable.capacityFor(n));
+        }
+        for (const { prefix, best } of this.rib.locRib(afi)) this.consider(f, prefix, best);
+        this.endOfRibDue.push(afi);
+      }
+    } finally {
+      this.endBatch();
     }
   }
 
   /** Applies a Loc-RIB change batch (pass this to {@link Rib.subscribe}). */
   onChanges(changes: readonly LocRibChange[]): void {
-    const families = this.options.families ?? [1, 2];
-    for (const c of changes) if (families.includes(c.prefix.afi)) this.consider(c.prefix);
+    this.beginBatch();
+    try {
+      for (const c of changes) {
+        const afi = c.prefix.afi;
+        if (this.enabled[afi] === true) this.consider(this.fams[afi - 1]!, c.prefix, c.best);
+      }
+    } finally {
+      this.endBatch();
+    }
   }
 
-  /** Prefixes with changes not yet turned into UPDATEs. */
+  /**
+   * Paths with changes not yet turned into UPDATEs (prefixes, without ADD-PATH), plus the
+   * End-of-RIB markers due.
+   */
   get pending(): number {
-    return this.dirty[0].size + this.dirty[1].size + this.endOfRibDue.length;
+    return this.fams[0].want.size + this.fams[1].want.size + this.endOfRibDue.length;
   }
 
   /** Number of paths advertised (as of the last generate). */
   get advertisedCount(): number {
-    let n = 0;
-    for (const t of this.table) for (const s of t.values()) n += s.sent.size;
-    return n;
+    return this.fams[0].sent.size + this.fams[1].sent.size;
   }
 
   /** What was advertised for `prefix`: path id -> attributes. */
   advertised(prefix: Prefix): ReadonlyMap<number, RouteAttributes> {
-    const s = this.tableOf(prefix.afi).get(formatPrefix(prefix));
-    return new Map(
-      [...(s?.sent ?? new Map<number, InternedAttributes>())].map(([k, v]) => [k, v.attributes]),
-    );
+    const out = new Map<number, RouteAttributes>();
+    const f = this.fams[prefix.afi - 1]!;
+    prefixToWords(prefix, this.words);
+    if (f.ids === undefined) {
+      this.keyInto(f.sent, f.width);
+      const v = f.sent.get();
+      if (v >= 0) out.set(0, this.store.get(v).attributes);
+      return out;
+    }
+    const n = f.ids.load(this.words);
+    for (let i = 0; i < n; i++) {
+      const id = f.ids.ids[i]!;
+      this.words[f.prefixWidth] = id;
+      this.keyInto(f.sent, f.width);
+      const v = f.sent.get();
+      if (v >= 0) out.set(id, this.store.get(v).attributes);
+    }
+    return out;
+  }
+
+  /**
+   * Number of prefixes whose path is not advertised because the session cannot carry its next
+   * hop: an IPv6 next hop on an IPv4 route without Extended Next Hop Encoding (RFC 8950), or an
+   * IPv6 route whose next hop is not an IPv6 address.
+   */
+  get unsendableCount(): number {
+    return this.fams[0].unsendable.size + this.fams[1].unsendable.size;
+  }
+
+  /** The prefixes counted by {@link AdjRibOut.unsendableCount}. */
+  unsendablePrefixes(): Prefix[] {
+    const out: Prefix[] = [];
+    for (const f of this.fams) {
+      const t = f.unsendable;
+      t.forEach((slot) => {
+        const k = new Uint32Array(f.prefixWidth);
+        t.keyAt(slot, k);
+        out.push(wordsToPrefix(f.afi, k));
+      });
+    }
+    return out;
   }
 
   /** Milliseconds until announcements may be sent (0 when now), for the caller's timer. */
@@ -152,53 +282,164 @@ export class AdjRibOut {
     return Math.max(0, this.lastAnnounce + mrai - this.clock());
   }
 
-  private desired(prefix: Prefix): Map<number, InternedAttributes> {
-    const afi = prefix.afi;
-    const mode = this.options.addPathSend?.[afi];
-    const out = new Map<number, InternedAttributes>();
-    const routes =
-      mode === undefined
-        ? (() => {
-            const b = this.rib.best(prefix);
-            return b ? [b] : [];
-          })()
-        : this.rib.ranked(prefix).slice(0, mode === 'all' ? undefined : mode);
-    for (const route of routes) {
-      const d = exportRoute(route, afi, this.options, this.env);
-      if (!d.send) continue;
-      const attrs = this.hook ? this.hook(prefix, route, this.options, d.attributes) : d.attributes;
-      if (attrs === undefined) continue;
-      const pathId =
-        mode === undefined ? 0 : (route.peer.id * 65536 + (route.pathId % 65536)) >>> 0;
-      out.set(pathId, this.store.intern(attrs));
-    }
-    return out;
+  /** Copies the first `width` words of {@link AdjRibOut.words} into `table`'s scratch key. */
+  private keyInto(table: KeyTable, width: number): void {
+    const s = table.scratch;
+    const w = this.words;
+    for (let i = 0; i < width; i++) s[i] = w[i]!;
   }
 
-  private consider(prefix: Prefix): void {
-    const t = this.tableOf(prefix.afi);
-    const key = formatPrefix(prefix);
-    let s = t.get(key);
-    const want = this.desired(prefix);
-    if (s === undefined) {
-      if (want.size === 0) return;
-      s = { prefix, sent: new Map(), want: undefined };
-      t.set(key, s);
+  private beginBatch(): void {
+    this.caching = this.hook === undefined;
+  }
+
+  private endBatch(): void {
+    this.caching = false;
+    const cache = this.cache;
+    if (cache.size === 0) return;
+    const store = this.store;
+    cache.forEach((_slot, v) => {
+      if (v >= CACHED) store.release(v - CACHED);
+    });
+    // Keep a small table for the next batch; drop one an initial table made large.
+    if (cache.capacity > 4096) this.cache = new KeyTable(2);
+    else cache.reset();
+  }
+
+  /**
+   * The outbound set id for `route` ({@link NOT_SENT} or {@link UNSENDABLE} when it does not go
+   * out). Without an export hook the result depends only on the route's attribute set, its
+   * source peer and the family (exportRoute reads nothing else of the route, and the target is
+   * fixed), so it is computed once per (set, peer, family) and batch: a full table has ten times
+   * fewer sets than routes. The cache is a {@link KeyTable} rather than a Map so that a lookup
+   * allocates nothing. Cached ids are retained until the batch ends, so that a set freed and its
+   * id reused within the batch cannot make the cache lie.
+   */
+  private exported(afi: 1 | 2, prefix: Prefix, route: RibRoute): number {
+    const cache = this.cache;
+    if (this.caching) {
+      cache.scratch[0] = route.attributes.id;
+      cache.scratch[1] = route.peer.id * 2 + afi - 1;
+      const hit = cache.get();
+      if (hit >= 0) return hit - CACHED;
     }
-    const delta = new Map<number, InternedAttributes | null>();
-    for (const [id, set] of want) if (s.sent.get(id) !== set) delta.set(id, set);
-    for (const id of s.sent.keys()) if (!want.has(id)) delta.set(id, null);
-    if (delta.size === 0) {
-      s.want = undefined;
-      this.dirtyOf(prefix.afi).delete(s);
-      if (s.sent.size === 0) t.delete(key);
+    let id = NOT_SENT;
+    const d = exportRoute(route, afi, this.options, this.env);
+    if (d.send) {
+      const attrs = this.hook ? this.hook(prefix, route, this.options, d.attributes) : d.attributes;
+      if (attrs !== undefined) {
+        id = nextHopSendable(afi, attrs.nextHop.length, this.pack.extendedNextHop ?? false)
+          ? this.store.intern(attrs).id
+          : UNSENDABLE;
+      }
+    }
+    if (this.caching) {
+      if (id >= 0) this.store.retain(id);
+      cache.set(id + CACHED); // the scratch key is still (set, peer, family)
+    }
+    return id;
+  }
+
+  /**
+   * Queues the difference for the path key in {@link AdjRibOut.words}: `d` is the set id to
+   * advertise (or negative: none), `s` the one sent (or -1). The queued set is retained so that
+   * it survives until sent.
+   */
+  private queue(f: FamilyOut, d: number, s: number): void {
+    const want = f.want;
+    this.keyInto(want, f.width);
+    if (d === s || (d < 0 && s < 0)) {
+      const old = want.remove();
+      if (old >= 0 && old !== WITHDRAW) this.store.release(old);
       return;
     }
-    // Hold references for what is queued so the sets survive until sent.
-    for (const v of delta.values()) if (v) this.store.retain(v.id);
-    if (s.want) for (const v of s.want.values()) if (v) this.store.release(v.id);
-    s.want = delta;
-    this.dirtyOf(prefix.afi).add(s);
+    if (d >= 0) this.store.retain(d);
+    const old = want.set(d >= 0 ? d : WITHDRAW);
+    if (old >= 0 && old !== WITHDRAW) this.store.release(old);
+  }
+
+  private consider(f: FamilyOut, prefix: Prefix, best: RibRoute | undefined): void {
+    const afi = f.afi;
+    prefixToWords(prefix, this.words);
+    let unsendable = false;
+    if (f.ids === undefined) {
+      const d = best === undefined ? NOT_SENT : this.exported(afi, prefix, best);
+      if (d === UNSENDABLE) unsendable = true;
+      // `exported` may have interned; the prefix words are still in `words`.
+      this.keyInto(f.sent, f.width);
+      this.queue(f, d, f.sent.get());
+    } else {
+      unsendable = this.considerPaths(f, prefix);
+    }
+    const u = f.unsendable;
+    if (unsendable || u.size > 0) {
+      this.keyInto(u, f.prefixWidth);
+      if (unsendable) u.set(0);
+      else u.remove();
+    }
+  }
+
+  /** ADD-PATH: every eligible path, or the best N (RFC 7911). Returns whether one is unsendable. */
+  private considerPaths(f: FamilyOut, prefix: Prefix): boolean {
+    const mode = f.addPath!;
+    const ids = f.ids!;
+    const pw = f.prefixWidth;
+    const ranked = this.rib.ranked(prefix);
+    const routes = mode === 'all' ? ranked : ranked.slice(0, mode);
+    const want: { peer: number; pathId: number; set: number }[] = [];
+    let unsendable = false;
+    for (const route of routes) {
+      const set = this.exported(f.afi, prefix, route);
+      if (set === UNSENDABLE) unsendable = true;
+      if (set >= 0) want.push({ peer: route.peer.id, pathId: route.pathId >>> 0, set });
+    }
+    prefixToWords(prefix, this.words);
+    const n = ids.load(this.words);
+    // Only load() writes these lists; allocate and release below leave them alone.
+    const { ids: inUse, peers, pathIds } = ids;
+    // First match the paths already holding an id (they keep it), then give the ids of departing
+    // paths to new ones: one announcement replaces the old path under the same id instead of a
+    // withdrawal and an announcement. Ids left over are withdrawn; new paths left over take the
+    // lowest free ids.
+    const holder = new Int32Array(n).fill(-1); // in-use index -> wanted path index
+    const taken = new Array<boolean>(want.length).fill(false);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < want.length; j++) {
+        const w = want[j]!;
+        if (!taken[j] && w.peer === peers[i] && w.pathId === pathIds[i]) {
+          taken[j] = true;
+          holder[i] = j;
+          break;
+        }
+      }
+    }
+    let fresh = 0;
+    for (let i = 0; i < n; i++) {
+      const id = inUse[i]!;
+      this.words[pw] = id;
+      if (holder[i] === -1) {
+        while (fresh < want.length && taken[fresh]) fresh++;
+        if (fresh < want.length) {
+          const w = want[fresh]!;
+          taken[fresh] = true;
+          holder[i] = fresh;
+          ids.reassign(this.words, id, w.peer, w.pathId);
+        }
+      }
+      const d = holder[i]! >= 0 ? want[holder[i]!]!.set : NOT_SENT;
+      this.keyInto(f.sent, f.width);
+      const s = f.sent.get();
+      this.queue(f, d, s);
+      // Never sent and no longer wanted: the id is free again.
+      if (d < 0 && s < 0) ids.release(this.words, id);
+    }
+    for (let j = 0; j < want.length; j++) {
+      if (taken[j]) continue;
+      const w = want[j]!;
+      this.words[pw] = ids.allocate(this.words, w.peer, w.pathId);
+      this.queue(f, w.set, -1);
+    }
+    return unsendable;
   }
 
   /**
@@ -210,78 +451,118 @@ export class AdjRibOut {
     const now = this.clock();
     const mrai = this.options.minRouteAdvertisementInterval ?? 0;
     const announceNow = mrai <= 0 || now >= this.lastAnnounce + mrai;
-    const pack = {
-      extendedMessage: this.options.extendedMessage ?? false,
-      fourOctetAs: this.options.fourOctetAs ?? true,
-      addPathSend: new Set(
-        ([1, 2] as const).filter((f) => this.options.addPathSend?.[f] !== undefined),
-      ),
-    };
     const out: Uint8Array[] = [];
     let announced = false;
-    for (const afi of [1, 2] as const) {
-      const withdrawals: PackEntry[] = [];
-      const groups = new Map<InternedAttributes, PackEntry[]>();
-      const t = this.tableOf(afi);
-      for (const s of [...this.dirtyOf(afi)]) {
-        const want = s.want!;
-        let keep: Map<number, InternedAttributes | null> | undefined;
-        for (const [pathId, set] of want) {
-          if (set === null) {
-            withdrawals.push({ prefix: s.prefix, pathId });
-            const old = s.sent.get(pathId);
-            if (old) this.store.release(old.id);
-            s.sent.delete(pathId);
-          } else if (announceNow) {
-            let g = groups.get(set);
-            if (!g) {
-              g = [];
-              groups.set(set, g);
-            }
-            g.push({ prefix: s.prefix, pathId });
-            const old = s.sent.get(pathId);
-            if (old) this.store.release(old.id);
-            s.sent.set(pathId, set); // the reference taken when queued moves to `sent`
-          } else {
-            if (!keep) keep = new Map();
-            keep.set(pathId, set);
-          }
-        }
-        s.want = keep;
-        if (!keep) this.dirtyOf(afi).delete(s);
-        if (s.sent.size === 0 && !keep) t.delete(formatPrefix(s.prefix));
-      }
-      out.push(...packWithdrawals(afi, withdrawals, pack));
-      for (const [set, entries] of groups) {
-        out.push(...packAnnouncements(afi, set.attributes, entries, pack));
-        announced = true;
-      }
+    for (const f of this.fams) {
+      if (f.want.size === 0) continue;
+      if (this.generateFamily(f, announceNow, out)) announced = true;
     }
     if (announced) this.lastAnnounce = now;
     // Sets interned for prefixes whose output did not change were never retained.
     this.store.collect();
-    if (this.dirty[0].size + this.dirty[1].size === 0) {
+    if (this.fams[0].want.size + this.fams[1].want.size === 0) {
       for (const afi of this.endOfRibDue) out.push(endOfRibMessage(afi));
       this.endOfRibDue = [];
     }
     return out;
   }
 
+  /** One family of {@link AdjRibOut.generate}; returns whether anything was announced. */
+  private generateFamily(f: FamilyOut, announceNow: boolean, out: Uint8Array[]): boolean {
+    const { want, sent, width } = f;
+    const keys = want.keys;
+    const values = want.values;
+    const withdrawn = new Uint32Array(want.size * width);
+    let nw = 0;
+    const announce = new Int32Array(want.size); // slots of `want`
+    let na = 0;
+    let maxSet = -1;
+    let held = 0;
+    for (let slot = 0; slot < want.capacity; slot++) {
+      const v = values[slot]!;
+      if (v < 0) continue;
+      const at = slot * width;
+      const s = sent.scratch;
+      for (let i = 0; i < width; i++) s[i] = keys[at + i]!;
+      if (v === WITHDRAW) {
+        withdrawn.set(s, nw * width);
+        nw++;
+        const old = sent.remove();
+        if (old >= 0) this.store.release(old);
+        if (f.ids) f.ids.release(s, s[f.prefixWidth]!);
+      } else if (announceNow) {
+        announce[na++] = slot;
+        if (v > maxSet) maxSet = v;
+        // The reference taken when queued moves to `sent`.
+        const old = sent.set(v);
+        if (old >= 0) this.store.release(old);
+      } else held++;
+    }
+    // Group the announcements by set id (a counting sort: set ids are small integers).
+    const start = new Int32Array(maxSet + 2);
+    for (let i = 0; i < na; i++) start[values[announce[i]!]! + 1]!++;
+    for (let k = 1; k < start.length; k++) start[k]! += start[k - 1]!;
+    const grouped = new Uint32Array(na * width);
+    const fillAt = start.slice();
+    for (let i = 0; i < na; i++) {
+      const slot = announce[i]!;
+      const at = fillAt[values[slot]!]!++ * width;
+      for (let w = 0; w < width; w++) grouped[at + w] = keys[slot * width + w]!;
+    }
+    out.push(...packWithdrawals(f.afi, { words: withdrawn, stride: width, count: nw }, this.pack));
+    for (let set = 0; set <= maxSet; set++) {
+      const from = start[set]!;
+      const count = start[set + 1]! - from;
+      if (count === 0) continue;
+      const words = grouped.subarray(from * width, (from + count) * width);
+      const attrs = this.store.get(set).attributes;
+      out.push(...packAnnouncements(f.afi, attrs, { words, stride: width, count }, this.pack));
+    }
+    if (held === 0) {
+      // Everything went out: drop the table (a full initial table made it large).
+      f.want = new KeyTable(width);
+    } else {
+      const s = want.scratch;
+      for (const [buf, n] of [
+        [withdrawn, nw],
+        [grouped, na],
+      ] as const) {
+        for (let i = 0; i < n; i++) {
+          for (let w = 0; w < width; w++) s[w] = buf[i * width + w]!;
+          want.remove();
+        }
+      }
+    }
+    return na > 0;
+  }
+
   /** Forgets everything advertised (the session went down). */
   reset(): void {
-    for (const t of this.table) t.clear();
-    for (const d of this.dirty) d.clear();
+    for (const f of this.fams) {
+      f.sent = new KeyTable(f.width);
+      f.want = new KeyTable(f.width);
+      f.unsendable = new KeyTable(f.prefixWidth);
+      f.ids?.clear();
+    }
     this.endOfRibDue = [];
     this.lastAnnounce = Number.NEGATIVE_INFINITY;
-    for (const s of [...this.store]) {
-      for (let n = s.refCount; n > 0; n--) this.store.release(s.id);
-    }
-    this.store.collect();
+    // Every reference was held by the tables just dropped.
+    this.store = new AttributeStore();
   }
 
   /** Interned outbound attribute sets held (for leak checks). */
   get attributeSets(): number {
     this.store.collect();
     return this.store.size;
+  }
+
+  /** Bytes held by this Adj-RIB-Out's tables (not its attribute sets). */
+  get storageBytes(): number {
+    let n = 0;
+    for (const f of this.fams) {
+      n += f.sent.byteLength + f.want.byteLength + f.unsendable.byteLength;
+      n += f.ids?.byteLength ?? 0;
+    }
+    return n;
   }
 }

@@ -295,15 +295,17 @@ describe('Adj-RIB-Out update generation', () => {
     rib.flush();
     const msgs = decode(all.generate(), true);
     best1.generate();
+    // Send ids are allocated per prefix, lowest free first, in rank order (best path first).
     const ids = msgs.flatMap((m) => m.nlri.map((e) => e.pathId)).sort();
-    expect(ids).toEqual([id.ebgpA * 65536, id.ebgpB * 65536].sort());
+    expect(ids).toEqual([0, 1]);
+    expect(all.advertised(P).get(0)?.asPath).toEqual(asSequence(65001, 7));
     expect(best1.advertised(P).size).toBe(1);
-    expect([...best1.advertised(P).keys()]).toEqual([id.ebgpA * 65536]);
+    expect([...best1.advertised(P).keys()]).toEqual([0]);
     // The best path goes away: ADD-PATH "all" withdraws exactly its path id.
     rib.withdraw(id.ebgpA, P);
     rib.flush();
     const after = decode(all.generate(), true);
-    expect(after.flatMap((m) => m.withdrawn.map((e) => e.pathId))).toEqual([id.ebgpA * 65536]);
+    expect(after.flatMap((m) => m.withdrawn.map((e) => e.pathId))).toEqual([0]);
   });
 
   it('outbound attribute sets are released when everything is withdrawn', () => {
