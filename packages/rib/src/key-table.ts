@@ -179,7 +179,6 @@ export class KeyTable {
    * compared without a loop.
    */
   insertSlot(): number {
-    if (this.size + 1 > this.limit) this.grow();
     const s = this.scratch;
     const w = this.width;
     let h = this.seed;
@@ -197,6 +196,10 @@ export class KeyTable {
     const k1 = s[1]!;
     for (;;) {
       if (values[slot] === EMPTY) {
+        if (this.size + 1 > this.limit) {
+          this.grow();
+          return this.insertSlot();
+        }
         const base = slot * w;
         for (let i = 0; i < w; i++) keys[base + i] = s[i]!;
         values[slot] = 0;
@@ -222,7 +225,6 @@ export class KeyTable {
    * scratch copy, no loops. The table's width must be 2.
    */
   insertSlot2(k0: number, k1: number): number {
-    if (this.size + 1 > this.limit) this.grow();
     let h = Math.imul(this.seed ^ k0, 0x85ebca6b);
     h ^= h >>> 13;
     h = Math.imul(h ^ k1, 0x85ebca6b);
@@ -236,6 +238,12 @@ export class KeyTable {
     for (;;) {
       const base = slot * 2;
       if (values[slot] === EMPTY) {
+        // Grow only when a key is added: a table loaded exactly to its pre-sized count must not
+        // grow when a key it holds is looked up again.
+        if (this.size + 1 > this.limit) {
+          this.grow();
+          return this.insertSlot2(k0, k1);
+        }
         keys[base] = k0;
         keys[base + 1] = k1;
         values[slot] = 0;

@@ -1,10 +1,14 @@
 /**
- * The path records of the RIB, held column-wise in typed arrays.
+ * The path records of the RIB for one address family, held column-wise in typed arrays.
  *
- * A path is one route from one peer (prefix, path id): its peer, path id, interned attribute set,
- * flags, and the link to the next path competing for the same prefix. Columns rather than objects
- * keep a full table at about 15 bytes a path and invisible to the garbage collector. Freed
- * records are chained through `next` and reused.
+ * A path is one route from one peer (prefix, path id): its prefix key, peer, path id, interned
+ * attribute set, flags, and the link to the next path competing for the same prefix. Columns
+ * rather than objects keep a full IPv4 table at about 19 bytes a path and invisible to the
+ * garbage collector. Freed records are chained through `next` and reused.
+ *
+ * The record carries its prefix key so that a peer's paths can be found by scanning the records
+ * (peer down, stale sweep, listing an Adj-RIB-In) without a per-peer index: a per-peer hash
+ * table cost a second random memory access for every route received, and as much memory.
  *
  * @module
  */
@@ -14,40 +18,58 @@ export const PATH_STALE = 1;
 
 /** Column storage of path records; index -1 means "none". */
 export class NodePool {
+  /** Prefix key words per path, `width` each (see prefix-key). */
+  keys: Uint32Array;
   /** Peer id per path. */
   peer: Uint16Array;
-  /**
-   * ADD-PATH path identifier per path; allocated with the first non-zero id, since without
-   * ADD-PATH (most sessions) every id is 0 and the column would be 4 bytes a path of zeros.
-   */
-  private pathIds: Uint32Array | undefined;
-  /** Interned attribute set id per path. */
+  /** Interned attribute set id per path; -1 for a free record. */
   attr: Int32Array;
   /** Next path of the same prefix (or next free record). */
   next: Int32Array;
   /** Flags per path ({@link PATH_STALE}). */
   flags: Uint8Array;
+  /** Words per key. */
+  readonly width: number;
+  /**
+   * ADD-PATH path identifier per path; allocated with the first non-zero id, since without
+   * ADD-PATH (most sessions) every id is 0 and the column would be 4 bytes a path of zeros.
+   */
+  private pathIds: Uint32Array | undefined;
   private freeHead = -1;
-  private top = 0;
+  /** Records ever used: every live record has an index below it. */
+  top = 0;
   /** Paths in use. */
   live = 0;
 
-  /** @param capacity - records to start with */
-  constructor(capacity = 1024) {
+  /**
+   * @param width - words per prefix key
+   * @param capacity - records to start with
+   */
+  constructor(width: number, capacity = 1024) {
+    this.width = width;
+    this.keys = new Uint32Array(capacity * width);
     this.peer = new Uint16Array(capacity);
     this.attr = new Int32Array(capacity);
     this.next = new Int32Array(capacity);
     this.flags = new Uint8Array(capacity);
   }
 
-  /** Allocates a record and returns its index. */
-  alloc(peer: number, pathId: number, attr: number): number {
+  /** Number of records the columns hold. */
+  get capacity(): number {
+    return this.peer.length;
+  }
+
+  /** Allocates a record for the key in `key[0, width)` and returns its index. */
+  alloc(key: Uint32Array, peer: number, pathId: number, attr: number): number {
     let n = this.freeHead;
     if (n >= 0) this.freeHead = this.next[n]!;
     else {
-      if (this.top === this.peer.length) this.grow();
+      if (this.top === this.peer.length) this.resize(Math.ceil(this.peer.length * 1.5) + 16);
       n = this.top++;
     }
+    const w = this.width;
+    const at = n * w;
+    for (let i = 0; i < w; i++) this.keys[at + i] = key[i]!;
     this.peer[n] = peer;
     if (this.pathIds !== undefined) this.pathIds[n] = pathId;
     else if (pathId !== 0) {
@@ -66,6 +88,12 @@ export class NodePool {
     return this.pathIds === undefined ? 0 : this.pathIds[n]!;
   }
 
+  /** Copies the prefix key of path `n` into `out`. */
+  keyOf(n: number, out: Uint32Array): void {
+    const w = this.width;
+    for (let i = 0; i < w; i++) out[i] = this.keys[n * w + i]!;
+  }
+
   /** Returns a record to the free chain. */
   free(n: number): void {
     this.next[n] = this.freeHead;
@@ -74,9 +102,15 @@ export class NodePool {
     this.live--;
   }
 
+  /** Makes room for at least `records` records in all, so that filling them does not grow. */
+  reserve(records: number): void {
+    if (records > this.peer.length) this.resize(records);
+  }
+
   /** Bytes held by the columns. */
   get byteLength(): number {
     return (
+      this.keys.byteLength +
       this.peer.byteLength +
       (this.pathIds?.byteLength ?? 0) +
       this.attr.byteLength +
@@ -85,8 +119,7 @@ export class NodePool {
     );
   }
 
-  private grow(): void {
-    const cap = Math.ceil(this.peer.length * 1.5) + 16;
+  private resize(cap: number): void {
     // The Loc-RIB keeps a flag bit above the 30-bit record index (see rib.ts).
     if (cap > 0x40000000) throw new RangeError('more than 2^30 paths');
     const g = <T extends Uint16Array | Uint32Array | Int32Array | Uint8Array>(
@@ -97,6 +130,7 @@ export class NodePool {
       a.set(old);
       return a;
     };
+    this.keys = g(this.keys, (n) => new Uint32Array(n * this.width));
     this.peer = g(this.peer, (n) => new Uint16Array(n));
     if (this.pathIds) this.pathIds = g(this.pathIds, (n) => new Uint32Array(n));
     this.attr = g(this.attr, (n) => new Int32Array(n));

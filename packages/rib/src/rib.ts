@@ -4,16 +4,19 @@
  * Layout (per address family, IPv4 and IPv6 unicast):
  *
  * ```
- *  peer p Adj-RIB-In: KeyTable (prefix [+ path id]) ──► path record ◄── Loc-RIB: KeyTable (prefix) ──► head path
- *                                                        │ peer, path id, attr set id, flags
- *                                                        └─ next ─► other paths for the same prefix
+ *  Loc-RIB: KeyTable (prefix) ──► head path record ─ next ─► other paths for the same prefix
+ *                                  │ prefix key, peer, path id, attr set id, flags
  * ```
  *
- * A path record (see {@link NodePool}) is shared by the peer's Adj-RIB-In and the Loc-RIB: the
- * Loc-RIB entry of a prefix points at a chain of the paths competing for it, kept with the best
- * path first. Attribute sets are interned ({@link AttributeStore}) and reference-counted by path.
- * The decision process ({@link selectBest}) runs on every change to a prefix's paths; with a
- * single path, which is most of a full table, it reduces to an eligibility check.
+ * A path record (see {@link NodePool}) is one route of one peer. The Loc-RIB entry of a prefix
+ * points at the chain of the paths competing for it, best first; a peer's Adj-RIB-In is the set
+ * of records carrying its id: a route received is found by walking its prefix's chain (one path
+ * per peer, or per path id with ADD-PATH), and a peer's routes by scanning the records, which
+ * carry their prefix key. A separate hash table per peer cost a second random memory access for
+ * every route received and a third of the load time. Attribute sets are interned
+ * ({@link AttributeStore}) and reference-counted by path. The decision process
+ * ({@link selectBest}) runs on every change to a prefix's paths; with a single path, which is
+ * most of a full table, it reduces to an eligibility check.
  *
  * Changed prefixes are collected (deduplicated) until {@link Rib.flush}, which returns them as one
  * batch and hands the batch to every subscriber: Adj-RIB-Out and datapath feeders diff against
@@ -162,10 +165,12 @@ function batchColumns(n: number, width: number): BatchColumns {
 
 interface PeerState {
   readonly peer: Peer;
-  /** Adj-RIB-In per family index (0 IPv4, 1 IPv6); keys carry the path id when ADD-PATH. */
-  readonly adjIn: readonly [KeyTable, KeyTable];
   /** ADD-PATH receive per family index (the peer's set, looked up once). */
   readonly addPath: readonly [boolean, boolean];
+  /** Paths held from this peer per family index: its Adj-RIB-In sizes. */
+  readonly counts: [number, number];
+  /** Paths expected from this peer per family index ({@link PeerConfig.expectedRoutes}). */
+  readonly expected: readonly [number, number];
 }
 
 /**
@@ -321,9 +326,10 @@ export class Rib {
   private readonly clusterId: number;
   private readonly families: readonly [Family, Family];
   private readonly peers: (PeerState | undefined)[] = [];
-  private readonly nodes: NodePool;
-  /** Adj-RIB-In sizes per peer id, from {@link PeerConfig.expectedRoutes}. */
-  private readonly adjInSizes: (readonly [number, number] | undefined)[] = [];
+  /** Path records per family index: every peer's Adj-RIB-In, chained per Loc-RIB prefix. */
+  private readonly pools: readonly [NodePool, NodePool];
+  /** Paths expected in all per family index, from {@link PeerConfig.expectedRoutes}. */
+  private readonly reserved: [number, number] = [0, 0];
   private readonly listeners: LocRibListener[] = [];
   private readonly batchListeners: ((batch: LocRibBatch) => void)[] = [];
   private readonly words = new Uint32Array(6);
@@ -339,7 +345,10 @@ export class Rib {
     this.resolver = components.nextHopResolver;
     this.clusterId = (options.clusterId ?? options.routerId) >>> 0;
     const expected = options.expectedRoutes;
-    this.nodes = new NodePool(Math.max(1024, (expected?.ipv4 ?? 0) + (expected?.ipv6 ?? 0)));
+    this.pools = [
+      new NodePool(prefixWidth(1), Math.max(1024, expected?.ipv4 ?? 0)),
+      new NodePool(prefixWidth(2), Math.max(1024, expected?.ipv6 ?? 0)),
+    ];
     const fam = (afi: 1 | 2): Family => ({
       afi,
       width: prefixWidth(afi),
@@ -367,17 +376,12 @@ export class Rib {
     this.peers.push(this.makeState(local));
   }
 
-  private makeState(peer: Peer): PeerState {
-    const sizes = this.adjInSizes[peer.id];
-    const t = (afi: 1 | 2): KeyTable =>
-      new KeyTable(
-        prefixWidth(afi) + (peer.addPathReceive.has(afi) ? 1 : 0),
-        sizes?.[afi - 1] ?? 64,
-      );
+  private makeState(peer: Peer, expected?: ExpectedRoutes): PeerState {
     return {
       peer,
-      adjIn: [t(1), t(2)],
       addPath: [peer.addPathReceive.has(1), peer.addPathReceive.has(2)],
+      counts: [0, 0],
+      expected: [expected?.ipv4 ?? 0, expected?.ipv6 ?? 0],
     };
   }
 
@@ -385,20 +389,27 @@ export class Rib {
   addPeer(config: PeerConfig): number {
     const id = this.peers.length;
     if (id > 0xffff) throw new RangeError('too many peers');
-    const e = config.expectedRoutes;
-    if (e) {
-      const size = (n: number | undefined): number => Math.max(64, KeyTable.capacityFor(n ?? 0));
-      this.adjInSizes[id] = [size(e.ipv4), size(e.ipv6)];
-    }
     const { localAsn, confederation } = this.options;
-    this.peers.push(this.makeState(makePeer(id, config, localAsn, confederation)));
+    const state = this.makeState(
+      makePeer(id, config, localAsn, confederation),
+      config.expectedRoutes,
+    );
+    // Room for this peer's paths on top of the other peers' (the Loc-RIB's own sizing counts as
+    // the first full feed), so that loading them does not grow the path records.
+    for (const f of [0, 1] as const) {
+      this.reserved[f] += state.expected[f];
+      this.pools[f].reserve(this.reserved[f]);
+    }
+    this.peers.push(state);
     return id;
   }
 
   /** Withdraws every route of the peer and forgets it. */
   removePeer(peer: number): void {
-    this.adjInSizes[peer] = undefined; // its tables shrink for good
     this.peerDown(peer);
+    const s = this.state(peer);
+    this.reserved[0] -= s.expected[0];
+    this.reserved[1] -= s.expected[1];
     if (peer !== LOCAL_PEER) this.peers[peer] = undefined;
   }
 
@@ -501,15 +512,6 @@ export class Rib {
     return this.remove(peer, 0, pathId);
   }
 
-  private adjKey(ps: PeerState, f: number, pathId: number): KeyTable {
-    const adj = ps.adjIn[f]!;
-    const width = this.families[f]!.width;
-    const s = adj.scratch;
-    for (let i = 0; i < width; i++) s[i] = this.words[i]!;
-    if (adj.width > width) s[width] = pathId;
-    return adj;
-  }
-
   private destKey(f: number): KeyTable {
     const dest = this.families[f]!.dest;
     const s = dest.scratch;
@@ -517,50 +519,55 @@ export class Rib {
     return dest;
   }
 
+  /**
+   * The path of `peer` with `pathId` in the chain starting at `head`, or -1. A prefix has a path
+   * per peer (per path id with ADD-PATH), so the chain is short; walking it replaces a per-peer
+   * Adj-RIB-In index, which cost a random memory access per route received.
+   */
+  private pathOf(nodes: NodePool, head: number, peer: number, pathId: number): number {
+    for (let n = head; n >= 0; n = nodes.next[n]!)
+      if (nodes.peer[n] === peer && nodes.pathId(n) === pathId) return n;
+    return -1;
+  }
+
   private upsert(peer: number, f: number, pathId: number, attr: number): void {
     const ps = this.state(peer);
     if (!ps.addPath[f]) pathId = 0;
-    // IPv4 without ADD-PATH (most of any table) probes with the two key words directly.
     const words = this.words;
-    const adj = ps.adjIn[f]!;
-    const slot =
-      adj.width === 2
-        ? adj.insertSlot2(words[0]!, words[1]!)
-        : this.adjKey(ps, f, pathId).insertSlot();
-    const nodes = this.nodes;
-    this.attributes.retain(attr);
-    if (!adj.inserted) {
-      const n = adj.values[slot]!;
-      const old = nodes.attr[n]!;
-      const wasStale = (nodes.flags[n]! & PATH_STALE) !== 0;
-      nodes.flags[n] = nodes.flags[n]! & ~PATH_STALE;
-      if (old === attr) {
-        // An implicit withdraw with identical attributes: nothing changes but the stale mark.
-        this.attributes.release(attr);
-        if (wasStale) {
-          const dest = this.destKey(f);
-          this.markDirtySlot(f, dest.find());
-        }
-        return;
-      }
-      nodes.attr[n] = attr;
-      this.attributes.release(old);
-      this.decide(f);
-      return;
-    }
-    const n = nodes.alloc(peer, pathId, attr);
-    adj.values[slot] = n;
+    const nodes = this.pools[f]!;
     const dest = this.families[f]!.dest;
+    // IPv4 (most of any table) probes with the two key words directly.
     const ds =
       dest.width === 2 ? dest.insertSlot2(words[0]!, words[1]!) : this.destKey(f).insertSlot();
+    this.attributes.retain(attr);
     if (dest.inserted) {
-      // A new prefix: list it as changed (markDirtySlot, inlined for the common case).
+      // A new prefix: its first path.
+      const n = nodes.alloc(words, peer, pathId, attr);
       dest.values[ds] = n;
+      ps.counts[f]!++;
       this.markDirtySlot(f, ds);
       return;
     }
-    // Link the new path after the head; the decision may move it to the front.
     const head = dest.values[ds]! & HEAD;
+    const found = this.pathOf(nodes, head, peer, pathId);
+    if (found >= 0) {
+      const old = nodes.attr[found]!;
+      const wasStale = (nodes.flags[found]! & PATH_STALE) !== 0;
+      nodes.flags[found] = nodes.flags[found]! & ~PATH_STALE;
+      if (old === attr) {
+        // An implicit withdraw with identical attributes: nothing changes but the stale mark.
+        this.attributes.release(attr);
+        if (wasStale) this.markDirtySlot(f, ds);
+        return;
+      }
+      nodes.attr[found] = attr;
+      this.attributes.release(old);
+      this.decideAt(f, ds);
+      return;
+    }
+    // Link the new path after the head; the decision may move it to the front.
+    const n = nodes.alloc(words, peer, pathId, attr);
+    ps.counts[f]!++;
     nodes.next[n] = nodes.next[head]!;
     nodes.next[head] = n;
     this.decideAt(f, ds);
@@ -569,20 +576,22 @@ export class Rib {
   private remove(peer: number, f: number, pathId: number): boolean {
     const ps = this.state(peer);
     if (!ps.addPath[f]) pathId = 0;
-    const adj = this.adjKey(ps, f, pathId);
-    const n = adj.remove();
+    const dest = this.destKey(f);
+    const ds = dest.find();
+    if (ds < 0) return false;
+    const n = this.pathOf(this.pools[f]!, dest.values[ds]! & HEAD, peer, pathId);
     if (n < 0) return false;
-    this.unlink(f, n);
+    this.unlink(f, ds, n);
     return true;
   }
 
-  /** Removes path `n` from its prefix (key in `this.words`), frees it, and re-decides. */
-  private unlink(f: number, n: number): void {
-    const nodes = this.nodes;
-    const dest = this.destKey(f);
-    const ds = dest.find();
+  /** Removes path `n` from the prefix in Loc-RIB slot `ds` (key in `this.words`), and re-decides. */
+  private unlink(f: number, ds: number, n: number): void {
+    const nodes = this.pools[f]!;
+    const dest = this.families[f]!.dest;
     const head = dest.values[ds]! & HEAD;
     this.attributes.release(nodes.attr[n]!);
+    this.peers[nodes.peer[n]!]!.counts[f]!--;
     if (head === n && nodes.next[n]! < 0) {
       this.markDirtySlot(f, ds);
       dest.removeSlot(ds);
@@ -601,19 +610,14 @@ export class Rib {
     this.decideAt(f, ds);
   }
 
-  private decide(f: number): void {
-    const dest = this.destKey(f);
-    this.decideAt(f, dest.find());
-  }
-
   /** Re-runs the decision for the prefix in `dest` slot `ds` and puts the best path first. */
   private decideAt(f: number, ds: number): void {
     this.markDirtySlot(f, ds);
     const dest = this.families[f]!.dest;
-    const nodes = this.nodes;
+    const nodes = this.pools[f]!;
     const head = dest.values[ds]! & HEAD;
     if (nodes.next[head]! < 0) return;
-    const cands = this.candidatesFrom(head);
+    const cands = this.candidatesFrom(f, head);
     const { best } = selectBest(cands, this.options);
     if (best === undefined) return;
     const b = (best as Candidate & { node: number }).node;
@@ -677,8 +681,8 @@ export class Rib {
     return -c;
   }
 
-  private candidateOf(n: number): Candidate & { node: number; route: RibRoute } {
-    const nodes = this.nodes;
+  private candidateOf(f: number, n: number): Candidate & { node: number; route: RibRoute } {
+    const nodes = this.pools[f]!;
     const peer = this.peers[nodes.peer[n]!]!.peer;
     const attrs = this.attributes.get(nodes.attr[n]!);
     const code = this.eligibility(attrs.id, peer.kind);
@@ -701,25 +705,37 @@ export class Rib {
     };
   }
 
-  private candidatesFrom(head: number): (Candidate & { node: number; route: RibRoute })[] {
+  private candidatesFrom(
+    f: number,
+    head: number,
+  ): (Candidate & { node: number; route: RibRoute })[] {
     const out: (Candidate & { node: number; route: RibRoute })[] = [];
-    for (let n = head; n >= 0; n = this.nodes.next[n]!) out.push(this.candidateOf(n));
+    const next = this.pools[f]!.next;
+    for (let n = head; n >= 0; n = next[n]!) out.push(this.candidateOf(f, n));
     return out;
-  }
-
-  private routeOf(n: number): RibRoute {
-    return this.candidateOf(n).route;
   }
 
   // ---------------------------------------------------------------- graceful restart
 
+  /**
+   * Calls `fn` for every path of `peer` in family index `f`: a scan of the family's path records
+   * in order, sequential memory however large the table.
+   */
+  private forEachPathOf(peer: number, f: number, fn: (n: number) => void): void {
+    const nodes = this.pools[f]!;
+    const owner = nodes.peer;
+    const attr = nodes.attr;
+    for (let n = 0; n < nodes.top; n++) if (owner[n] === peer && attr[n]! >= 0) fn(n);
+  }
+
   /** Marks every path from `peer` in the given families (AFI 1, 2) stale (session lost). */
   markStale(peer: number, afis: readonly number[] = [1, 2]): number {
-    const ps = this.state(peer);
+    this.state(peer);
     let count = 0;
     for (const afi of afis) {
-      ps.adjIn[afi - 1]!.forEach((_slot, n) => {
-        this.nodes.flags[n] = this.nodes.flags[n]! | PATH_STALE;
+      const flags = this.pools[afi - 1]!.flags;
+      this.forEachPathOf(peer, afi - 1, (n) => {
+        flags[n] = flags[n]! | PATH_STALE;
         count++;
       });
     }
@@ -728,34 +744,32 @@ export class Rib {
 
   /** Withdraws the paths from `peer` still stale in family `afi`; returns how many. */
   sweepStale(peer: number, afi: number): number {
-    return this.withdrawWhere(peer, afi - 1, (n) => (this.nodes.flags[n]! & PATH_STALE) !== 0);
+    const flags = this.pools[afi - 1]!.flags;
+    return this.withdrawWhere(peer, afi - 1, (n) => (flags[n]! & PATH_STALE) !== 0);
   }
 
   /** Withdraws every path from `peer` (session down without graceful restart). */
   peerDown(peer: number): number {
     let count = 0;
-    for (const f of [0, 1]) {
-      count += this.withdrawWhere(peer, f, () => true);
-      this.state(peer).adjIn[f]!.clear(this.adjInSizes[peer]?.[f] ?? 64);
-    }
+    for (const f of [0, 1]) count += this.withdrawWhere(peer, f, () => true);
     return count;
   }
 
   private withdrawWhere(peer: number, f: number, pick: (n: number) => boolean): number {
-    const adj = this.state(peer).adjIn[f]!;
-    const width = this.families[f]!.width;
+    this.state(peer);
+    const nodes = this.pools[f]!;
     const victims: number[] = [];
-    adj.forEach((slot, n) => {
-      if (pick(n)) victims.push(slot);
+    this.forEachPathOf(peer, f, (n) => {
+      if (pick(n)) victims.push(n);
     });
-    // Copy the keys first: removing from the table moves entries between slots.
-    const keys = new Uint32Array(victims.length * adj.width);
-    for (let i = 0; i < victims.length; i++) adj.keyAt(victims[i]!, keys, i * adj.width);
-    for (let i = 0; i < victims.length; i++) {
-      for (let w = 0; w < width; w++) this.words[w] = keys[i * adj.width + w]!;
-      for (let w = 0; w < adj.width; w++) adj.scratch[w] = keys[i * adj.width + w]!;
-      const n = adj.remove();
-      if (n >= 0) this.unlink(f, n);
+    // Records stay where they are while others are freed (nothing is allocated meanwhile), so
+    // each victim's key can be read from its record as it is unlinked.
+    const dest = this.families[f]!.dest;
+    for (const n of victims) {
+      nodes.keyOf(n, this.words);
+      nodes.keyOf(n, dest.scratch);
+      const ds = dest.find();
+      if (ds >= 0) this.unlink(f, ds, n);
     }
     return victims.length;
   }
@@ -833,7 +847,7 @@ export class Rib {
       if (have < n || (have > 65536 && n <= 16384))
         fam.out = batchColumns(have < n ? Math.max(n, have * 2) : 16384, w);
       const { keys, peer, pathId, attr, stale } = fam.out;
-      const nodes = this.nodes;
+      const nodes = this.pools[f]!;
       // While no entry of the Loc-RIB table moved (only additions and updates in this batch, the
       // common case of a table loading), the slots remembered when listing are still right and
       // save a hash probe per change.
@@ -891,8 +905,8 @@ export class Rib {
     return { peer: this.peers[peer]!.peer, pathId, attributes: this.attributes.get(attr), stale };
   }
 
-  private bestOf(head: number): RibRoute | undefined {
-    const nodes = this.nodes;
+  private bestOf(f: number, head: number): RibRoute | undefined {
+    const nodes = this.pools[f]!;
     const peer = this.peers[nodes.peer[head]!]!.peer;
     const id = nodes.attr[head]!;
     if (this.eligibility(id, peer.kind) !== 0) return undefined;
@@ -915,20 +929,20 @@ export class Rib {
   /** The best path of `prefix`, if it has a usable one. */
   best(prefix: Prefix): RibRoute | undefined {
     const head = this.headOf(prefix);
-    return head < 0 ? undefined : this.bestOf(head);
+    return head < 0 ? undefined : this.bestOf(prefix.afi - 1, head);
   }
 
   /** Every path of `prefix`, in chain order (best first). */
   paths(prefix: Prefix): RibRoute[] {
     const head = this.headOf(prefix);
-    return head < 0 ? [] : this.candidatesFrom(head).map((c) => c.route);
+    return head < 0 ? [] : this.candidatesFrom(prefix.afi - 1, head).map((c) => c.route);
   }
 
   /** The eligible paths of `prefix`, best first (what ADD-PATH "best N" sends). */
   ranked(prefix: Prefix): RibRoute[] {
     const head = this.headOf(prefix);
     if (head < 0) return [];
-    const cands = this.candidatesFrom(head);
+    const cands = this.candidatesFrom(prefix.afi - 1, head);
     return rankCandidates(cands, this.options).map((c) => (c as (typeof cands)[number]).route);
   }
 
@@ -936,14 +950,14 @@ export class Rib {
   multipath(prefix: Prefix): RibRoute[] {
     const head = this.headOf(prefix);
     if (head < 0) return [];
-    const cands = this.candidatesFrom(head);
+    const cands = this.candidatesFrom(prefix.afi - 1, head);
     return selectMultipath(cands, this.options).map((c) => (c as (typeof cands)[number]).route);
   }
 
   /** Lists the candidates for `prefix` and, for each loser, the step at which it lost. */
   explain(prefix: Prefix): Explanation {
     const head = this.headOf(prefix);
-    const cands = head < 0 ? [] : this.candidatesFrom(head);
+    const cands = head < 0 ? [] : this.candidatesFrom(prefix.afi - 1, head);
     const lines = explainSelection(cands, this.options).map((e) => ({
       ...e,
       route: (e.candidate as (typeof cands)[number]).route,
@@ -958,12 +972,12 @@ export class Rib {
 
   /** Number of paths held (all peers, all families). */
   get pathCount(): number {
-    return this.nodes.live;
+    return this.pools[0].live + this.pools[1].live;
   }
 
   /** Number of paths from `peer` in family `afi`. */
   adjRibInCount(peer: number, afi: number): number {
-    return this.state(peer).adjIn[afi - 1]!.size;
+    return this.state(peer).counts[afi - 1]!;
   }
 
   /** Every prefix of family `afi` with its best path (prefixes without a usable path skipped). */
@@ -981,7 +995,7 @@ export class Rib {
       entries.push([k, head & HEAD]);
     });
     for (const [k, head] of entries) {
-      const best = this.bestOf(head);
+      const best = this.bestOf(afi - 1, head);
       if (best !== undefined) yield { prefix: wordsToPrefix(fam.afi, k), best };
     }
   }
@@ -996,22 +1010,20 @@ export class Rib {
     /** The path. */
     readonly route: RibRoute;
   }> {
-    const adj = this.state(peer).adjIn[afi - 1]!;
-    const entries: [Uint32Array, number][] = [];
-    adj.forEach((slot, n) => {
-      const k = new Uint32Array(adj.width);
-      adj.keyAt(slot, k);
-      entries.push([k, n]);
-    });
-    for (const [k, n] of entries) yield { prefix: wordsToPrefix(afi, k), route: this.routeOf(n) };
+    const f = afi - 1;
+    const nodes = this.pools[f]!;
+    const entries: [Prefix, number][] = [];
+    this.forEachPathOf(peer, f, (n) =>
+      entries.push([wordsToPrefix(afi, nodes.keys, n * nodes.width), n]),
+    );
+    for (const [prefix, n] of entries) yield { prefix, route: this.candidateOf(f, n).route };
   }
 
   /** Bytes held by the typed-array storage (tables and path records, not attribute sets). */
   get storageBytes(): number {
-    let n = this.nodes.byteLength;
+    let n = this.pools[0].byteLength + this.pools[1].byteLength;
     for (const fam of this.families)
       n += fam.dest.byteLength + fam.dirty.byteLength + fam.dirtySlots.byteLength;
-    for (const ps of this.peers) if (ps) n += ps.adjIn[0].byteLength + ps.adjIn[1].byteLength;
     return n;
   }
 }

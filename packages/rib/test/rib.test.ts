@@ -336,32 +336,43 @@ describe('Rib', () => {
     expect(rib.explain(p).candidates[1]?.lostAt).toBe('ebgp-over-ibgp');
   });
 
-  it('expectedRoutes pre-sizes the Loc-RIB, the path records and each Adj-RIB-In', () => {
+  it('expectedRoutes pre-sizes the Loc-RIB and the path records of every feed', () => {
     const plain = new Rib({ localAsn: LOCAL_AS, routerId: 1 });
     const sized = new Rib({ localAsn: LOCAL_AS, routerId: 1, expectedRoutes: { ipv4: 100_000 } });
-    // Loc-RIB keys (2 words + 4-byte value per slot) and 100k path records (11 bytes without
-    // ADD-PATH path ids).
-    expect(sized.storageBytes - plain.storageBytes).toBeGreaterThan(100_000 * 12 + 100_000 * 11);
+    // Loc-RIB keys (2 words + 4-byte value per slot) and 100k path records (prefix key 8 bytes,
+    // 11 more without ADD-PATH path ids).
+    expect(sized.storageBytes - plain.storageBytes).toBeGreaterThan(100_000 * 12 + 100_000 * 19);
     const before = sized.storageBytes;
+    // The first feed fits the records the Loc-RIB sizing made; a second full feed adds room.
     const p = sized.addPeer({ ...PEERS[0]!, expectedRoutes: { ipv4: 100_000 } });
-    const adjIn = sized.storageBytes - before;
-    expect(adjIn).toBeGreaterThan(100_000 * 12);
+    expect(sized.storageBytes).toBe(before);
+    const q = sized.addPeer({ ...PEERS[1]!, expectedRoutes: { ipv4: 100_000 } });
+    const second = sized.storageBytes - before;
+    expect(second).toBeGreaterThanOrEqual(100_000 * 19);
     const attrs = POOL[0]!;
-    for (let i = 0; i < 100_000; i++)
-      sized.announce(
-        p,
-        { afi: 1, length: 32, address: Uint8Array.of(10, i >> 16, (i >> 8) & 255, i & 255) },
-        attrs,
-      );
-    sized.flush();
+    const load = (peer: number): void => {
+      for (let i = 0; i < 100_000; i++)
+        sized.announce(
+          peer,
+          { afi: 1, length: 32, address: Uint8Array.of(10, i >> 16, (i >> 8) & 255, i & 255) },
+          attrs,
+        );
+      sized.flush();
+    };
+    load(p);
+    load(q);
     // Nothing grew: the tables were big enough from the start.
-    expect(sized.storageBytes).toBe(before + adjIn);
+    expect(sized.storageBytes).toBe(before + second);
     expect(sized.prefixCount(1)).toBe(100_000);
-    // A peer down shrinks nothing it will need again; removing the peer does.
+    expect(sized.pathCount).toBe(200_000);
+    expect(sized.adjRibInCount(p, 1)).toBe(100_000);
+    // A peer down frees records for reuse without shrinking anything.
     sized.peerDown(p);
     sized.flush();
-    expect(sized.storageBytes).toBe(before + adjIn);
-    sized.removePeer(p);
-    expect(sized.storageBytes).toBeLessThan(before + adjIn);
+    expect(sized.adjRibInCount(p, 1)).toBe(0);
+    expect(sized.pathCount).toBe(100_000);
+    expect(sized.storageBytes).toBe(before + second);
+    load(p);
+    expect(sized.storageBytes).toBe(before + second);
   });
 });
