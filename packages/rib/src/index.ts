@@ -37,6 +37,7 @@ export * from './datapath-feeder.js';
 export * from './decision.js';
 export * from './export-rules.js';
 export * from './key-table.js';
+export * from './loc-rib-batch.js';
 export * from './mrt.js';
 export * from './peer.js';
 export * from './prefix-key.js';

@@ -209,7 +209,7 @@ export class KeyTable {
       }
       const base = slot * w;
       if (keys[base] === k0 && (w < 2 || keys[base + 1] === k1)) {
-        let i = w < 2 ? w : 2;
+        let i = Math.min(w, 2);
         while (i < w && keys[base + i] === s[i]) i++;
         if (i === w) {
           this.inserted = false;

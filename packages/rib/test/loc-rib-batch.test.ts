@@ -1,8 +1,9 @@
 import { formatPrefix, parseAddress, parsePrefix } from '@bgp/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { LocRibBatch } from '../src/loc-rib-batch.js';
 import { prefixToWords } from '../src/prefix-key.js';
-import { type LocRibBatch, type LocRibChange, Rib } from '../src/rib.js';
+import { type LocRibChange, Rib } from '../src/rib.js';
 import { asSequence, routeAttributes } from '../src/route-attributes.js';
 
 const PREFIXES = ['10.0.0.0/8', '10.1.0.0/16', '192.0.2.0/24', '2001:db8::/32', '2001:db8:1::/48'];
