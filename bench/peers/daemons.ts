@@ -33,6 +33,14 @@ import type { DaemonProcess } from '../../test/interop/harness/process.js';
 import { daemonPid } from './proc-stats.js';
 import { prefixAt, prefixText, type Table, tableSize } from './table.js';
 
+/**
+ * Every receiver is configured to only receive from its feeders (GoBGP a global default export
+ * policy of reject, BIRD `export none`, FRR a deny route-map out, ours never advertises to a
+ * feeder); env `BENCH_EXPORT_TO_FEEDERS=1` restores the daemons' default of re-advertising each
+ * feeder's routes to the others, for A/B runs.
+ */
+const EXPORT_TO_FEEDERS = process.env.BENCH_EXPORT_TO_FEEDERS === '1';
+
 /** Which receiver. */
 export type ReceiverKind = 'ours' | 'gobgp' | 'bird' | 'frr';
 
@@ -80,6 +88,11 @@ export interface Receiver {
   start(): Promise<void>;
   /** IPv4 prefixes in its Loc-RIB (for BIRD: networks in master4, originated ones included). */
   locRibCount(): Promise<number>;
+  /**
+   * Whether the Loc-RIB holds each of these exact prefixes: lookups, cheap at any table size,
+   * unlike the counts of GoBGP (a walk of every destination in its server loop) and BIRD.
+   */
+  hasPrefixes(prefixes: readonly string[]): Promise<boolean[]>;
   /** Stops it (idempotent, never throws). */
   stop(): Promise<void>;
 }
@@ -145,6 +158,7 @@ abstract class DaemonReceiver implements Receiver {
 
   abstract start(): Promise<void>;
   abstract locRibCount(): Promise<number>;
+  abstract hasPrefixes(prefixes: readonly string[]): Promise<boolean[]>;
 
   async stop(): Promise<void> {
     try {
@@ -175,6 +189,8 @@ export class GobgpReceiver extends DaemonReceiver {
 
   async start(): Promise<void> {
     const c = this.config;
+    // The export policy below is global: it cannot tell a feeder from the sink.
+    if (c.sink && c.feeders.length > 0) throw new Error('gobgp: feeders and a sink at once');
     this.port = await allocatePort(c.address);
     this.apiPort = await allocatePort(c.address);
     const lines = [
@@ -184,6 +200,14 @@ export class GobgpReceiver extends DaemonReceiver {
       `  port = ${this.port}`,
       `  local-address-list = ["${c.address}"]`,
     ];
+    if (!c.sink && !EXPORT_TO_FEEDERS) {
+      // Receive only, like BIRD's `export none` and FRR's deny route-map: by default GoBGP
+      // re-advertises every feeder's routes to all the other feeders, which at 10 peers
+      // multiplied its work (10 x 10,000 took 50 s, 4.4 s once rejected). Outside route-server
+      // mode the export policy is the global one: a per-neighbor apply-policy is ignored for
+      // ordinary peers (policy.md, "Attach policy to global rib").
+      lines.push('[global.apply-policy.config]', '  default-export-policy = "reject-route"');
+    }
     for (const n of this.neighbours) {
       lines.push(
         '[[neighbors]]',
@@ -219,9 +243,14 @@ export class GobgpReceiver extends DaemonReceiver {
     await waitFor(
       async () => {
         this.alive();
-        return (await this.cli('global')).length > 0;
+        // The API answers before the configuration file is applied (AS 0, no listener): a
+        // feeder connecting then was refused. Ready once the BGP port is open and every
+        // neighbour is configured.
+        if (!(await this.cli('global')).includes(`Listening Port: ${this.port},`)) return false;
+        const table = await this.cli('neighbor');
+        return this.neighbours.every((n) => table.includes(`${n.address} `));
       },
-      { what: 'gobgpd API', timeoutMs: 20_000 },
+      { what: 'gobgpd API, listener and neighbours', timeoutMs: 20_000 },
     );
     if (c.originate) {
       const file = join(this.dir, 'originate.mrt');
@@ -248,6 +277,20 @@ export class GobgpReceiver extends DaemonReceiver {
     const m = /Destination:\s*(\d+)/.exec(out);
     if (!m) throw new Error(`gobgp rib summary: ${out}`);
     return Number(m[1]);
+  }
+
+  hasPrefixes(prefixes: readonly string[]): Promise<boolean[]> {
+    // One prefix per call (the CLI takes one), about 10 ms each. The answer is `{"P":[paths]}`
+    // when present, `{}` when not: an exact lookup in the table's map.
+    return Promise.all(
+      prefixes.map(async (p) => {
+        const out = JSON.parse(await this.cli('global', 'rib', '-a', 'ipv4', p, '-j')) as Record<
+          string,
+          unknown[]
+        >;
+        return (out[p]?.length ?? 0) > 0;
+      }),
+    );
   }
 }
 
@@ -343,7 +386,7 @@ export class BirdReceiver extends DaemonReceiver {
           '  multihop;',
           '  passive on;',
           '  hold time 180;',
-          `  ipv4 { import ${isSink ? 'none' : 'all'}; export ${isSink ? 'all' : 'none'}; };`,
+          `  ipv4 { import ${isSink ? 'none' : 'all'}; export ${isSink || EXPORT_TO_FEEDERS ? 'all' : 'none'}; };`,
           '}\n',
         ].join('\n'),
       );
@@ -380,6 +423,15 @@ export class BirdReceiver extends DaemonReceiver {
     if (!m) throw new Error(`birdc show route count: ${out}`);
     return Number(m[1]);
   }
+
+  hasPrefixes(prefixes: readonly string[]): Promise<boolean[]> {
+    // The route lines start with the network; a miss says "Network not found".
+    return Promise.all(
+      prefixes.map(async (p) =>
+        (await this.birdc('show', 'route', p)).split('\n').some((l) => l.startsWith(p)),
+      ),
+    );
+  }
 }
 
 /** FRR: bgpd standalone (no zebra) + vtysh on a private socket directory. */
@@ -397,6 +449,11 @@ export class FrrReceiver extends DaemonReceiver {
     const head = [
       `hostname bench-${c.routerId}`,
       `log file ${join(this.dir, 'bgpd.log')} warnings`,
+      // Receive only from the feeders (as BIRD's `export none` and GoBGP's global reject): with
+      // `no bgp ebgp-requires-policy` bgpd would otherwise advertise each feeder's routes to
+      // every other feeder. A route-map without match clauses matches every route.
+      'route-map BENCH-RECEIVE-ONLY deny 10',
+      'exit',
       `router bgp ${c.asn}`,
       ` bgp router-id ${c.routerId}`,
       ' no bgp ebgp-requires-policy',
@@ -413,6 +470,10 @@ export class FrrReceiver extends DaemonReceiver {
     }
     head.push(' address-family ipv4 unicast');
     for (const n of this.neighbours) head.push(`  neighbor ${n.address} activate`);
+    if (!EXPORT_TO_FEEDERS) {
+      for (const n of c.feeders)
+        head.push(`  neighbor ${n.address} route-map BENCH-RECEIVE-ONLY out`);
+    }
     await w(`${head.join('\n')}\n`);
     if (c.originate) {
       const t = c.originate;
@@ -466,5 +527,22 @@ export class FrrReceiver extends DaemonReceiver {
       ribCount?: number;
     };
     return s.ribCount ?? 0;
+  }
+
+  async hasPrefixes(prefixes: readonly string[]): Promise<boolean[]> {
+    // One vtysh for all (each start costs about 60 ms): one JSON object per command, `{}` for
+    // a miss; every object ends with a `}` alone on its line.
+    if (prefixes.length === 0) return [];
+    const r = await run('vtysh', [
+      '--vty_socket',
+      this.dir,
+      '-d',
+      'bgpd',
+      ...prefixes.flatMap((p) => ['-c', `show bgp ipv4 unicast ${p} json`]),
+    ]);
+    if (r.code !== 0) throw new Error(`vtysh show bgp: ${r.stderr || r.stdout}`);
+    const objects = r.stdout.split(/^\}$/m).slice(0, prefixes.length);
+    if (objects.length !== prefixes.length) throw new Error(`vtysh show bgp: ${r.stdout}`);
+    return objects.map((o) => (JSON.parse(`${o}}`) as { paths?: unknown[] }).paths !== undefined);
   }
 }

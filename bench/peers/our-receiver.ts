@@ -16,12 +16,13 @@
  * `OURS_UPDATE_DECODING=full` restores the decode-then-ingest path (`update:received`) and
  * `OURS_PRESIZE=0` the small initial tables.
  *
- * Control: the parent sends JSON messages over the IPC channel (`init`, `count`, `stop`) and
- * gets replies with the same `id`.
+ * Control: the parent sends JSON messages over the IPC channel (`init`, `count`, `has`, `gc`,
+ * `stop`) and gets replies with the same `id`.
  *
  * @module
  */
 import { Listener, Session } from '@bgp/fsm';
+import { ingestUpdate, LOCAL_PEER, Rib, routeAttributesFrom, writeRouteAttributes } from '@bgp/rib';
 import {
   AS4_CONTEXT,
   type CodecContext,
@@ -30,12 +31,10 @@ import {
   isBgpError,
   type PathAttribute,
   type Prefix,
+  parsePrefix,
   type UpdateMessage,
   Writer,
 } from '@bgp/wire';
-import { writeRouteAttributes } from '../../packages/rib/src/attribute-codec.js';
-import { LOCAL_PEER, Rib } from '../../packages/rib/src/rib.js';
-import { ingestUpdate, routeAttributesFrom } from '../../packages/rib/src/wire-adapter.js';
 import { type SyntheticOptions, syntheticTable, type Table } from './table.js';
 
 /** The parent's `init` message. */
@@ -65,6 +64,7 @@ export interface OurInit {
 type Request =
   | { id: number; cmd: 'init'; init: OurInit }
   | { id: number; cmd: 'count' }
+  | { id: number; cmd: 'has'; prefix: string }
   | { id: number; cmd: 'gc' }
   | { id: number; cmd: 'stop' };
 
@@ -228,6 +228,8 @@ process.on('message', (m: Request) => {
       send({ id: m.id, ok: true });
     } else if (m.cmd === 'count') {
       send({ id: m.id, count: rib?.prefixCount(1) ?? 0 });
+    } else if (m.cmd === 'has') {
+      send({ id: m.id, has: (rib?.paths(parsePrefix(m.prefix)).length ?? 0) > 0 });
     } else if (m.cmd === 'gc') {
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
