@@ -162,7 +162,8 @@ function init(o: OurInit): void {
   let flushScheduled = false;
   const flush = (): void => {
     flushScheduled = false;
-    r.flush();
+    // Columns only: nobody here reads the changes (a speaker's consumers would).
+    r.flushBatch();
   };
   for (const n of o.neighbours) {
     const s = new Session({

@@ -310,7 +310,13 @@ export class Rib {
 
   /** Interns `attrs` (or returns it when already interned). */
   intern(attrs: RouteAttributes | InternedAttributes): InternedAttributes {
-    return isInterned(attrs) ? attrs : this.attributes.intern(attrs);
+    if (isInterned(attrs)) return attrs;
+    const set = this.attributes.intern(attrs);
+    // Check the set's eligibility now, while its decoded form is at hand: by the flush it may
+    // have left the store's small cache of decoded sets, and decoding it again only to check it
+    // cost more than the check (a full table has a set per ten routes).
+    if (this.attributes.igpEpochOf(set.id) !== this.epoch) this.settle(set.id, attrs);
+    return set;
   }
 
   // ---------------------------------------------------------------- ingest
@@ -526,24 +532,26 @@ export class Rib {
     fam.dirtySlots[fam.dirtyCount++] = ds;
   }
 
+  /** Computes and caches set `id`'s loop checks and next-hop cost for the current epoch. */
+  private settle(id: number, a: RouteAttributes): void {
+    let code = 0;
+    let cost = 0;
+    if (a.originatorId !== undefined && a.originatorId >>> 0 === this.options.routerId >>> 0)
+      code = 3;
+    else if (a.clusterList.some((c) => c >>> 0 === this.clusterId)) code = 4;
+    else if (asPathLoops(a.asPath, this.options.localAsn, this.options.confederation)) code = 2;
+    else if (this.resolver !== undefined) {
+      const c = this.resolver(a.nextHop);
+      if (c === undefined) code = 1;
+      else cost = c;
+    }
+    this.attributes.setIgp(id, this.epoch, code === 0 ? cost : -code);
+  }
+
   /** Eligibility code of set `id` (0 eligible; see REASONS) and its IGP cost, cached per epoch. */
   private eligibility(id: number, peerKind: Peer['kind']): number {
     const store = this.attributes;
-    if (store.igpEpochOf(id) !== this.epoch) {
-      const a = store.get(id).attributes;
-      let code = 0;
-      let cost = 0;
-      if (a.originatorId !== undefined && a.originatorId >>> 0 === this.options.routerId >>> 0)
-        code = 3;
-      else if (a.clusterList.some((c) => c >>> 0 === this.clusterId)) code = 4;
-      else if (asPathLoops(a.asPath, this.options.localAsn, this.options.confederation)) code = 2;
-      else if (this.resolver !== undefined) {
-        const c = this.resolver(a.nextHop);
-        if (c === undefined) code = 1;
-        else cost = c;
-      }
-      store.setIgp(id, this.epoch, code === 0 ? cost : -code);
-    }
+    if (store.igpEpochOf(id) !== this.epoch) this.settle(id, store.get(id).attributes);
     const c = store.igpCostOf(id);
     if (c >= 0) return 0;
     // Locally originated routes are ours: loop checks do not apply, reachability does.
