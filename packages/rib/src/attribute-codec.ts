@@ -22,7 +22,12 @@
  * @module
  */
 import { AS_TRANS, AsPathSegmentType, AttributeFlag, AttributeType, Writer } from '@bgp/wire';
-import type { AsPathSegment, RawAttribute, RouteAttributes } from './route-attributes.js';
+import {
+  type AsPathSegment,
+  type RawAttribute,
+  type RouteAttributes,
+  routeAttributes,
+} from './route-attributes.js';
 
 /** How to encode. */
 export interface AttributeEncoding {
@@ -259,19 +264,19 @@ export function readCanonicalAttributes(bytes: Uint8Array): RouteAttributes {
     } else if (first && type === AttributeType.OTC && length === 4) otc = u32(bytes, v);
     else other.push({ typeCode: type, flags, value: bytes.slice(v, at) });
   }
-  return {
+  return routeAttributes({
     origin: origin as RouteAttributes['origin'],
     asPath,
     nextHop,
-    ...(med !== undefined ? { med } : {}),
-    ...(localPref !== undefined ? { localPref } : {}),
+    med,
+    localPref,
     communities,
     largeCommunities,
-    ...(originatorId !== undefined ? { originatorId } : {}),
+    originatorId,
     clusterList,
     atomicAggregate,
-    ...(aggregator !== undefined ? { aggregator } : {}),
-    ...(otc !== undefined ? { otc } : {}),
+    aggregator,
+    otc,
     other,
-  };
+  });
 }

@@ -66,7 +66,12 @@ export interface RouteAttributes {
   readonly other: readonly RawAttribute[];
 }
 
-/** Builds a {@link RouteAttributes}, filling absent fields with their empty values. */
+/**
+ * Builds a {@link RouteAttributes}, filling absent fields with their empty values. Every object it
+ * makes has the same keys in the same order (absent optional fields are present as `undefined`):
+ * one hidden class for every set keeps the decision process's property reads monomorphic, and
+ * building it takes no object spreads.
+ */
 export function routeAttributes(
   fields: Partial<RouteAttributes> & Pick<RouteAttributes, 'nextHop'>,
 ): RouteAttributes {
@@ -74,15 +79,15 @@ export function routeAttributes(
     origin: fields.origin ?? 0,
     asPath: fields.asPath ?? [],
     nextHop: fields.nextHop,
-    ...(fields.med !== undefined ? { med: fields.med } : {}),
-    ...(fields.localPref !== undefined ? { localPref: fields.localPref } : {}),
+    med: fields.med,
+    localPref: fields.localPref,
     communities: fields.communities ?? [],
     largeCommunities: fields.largeCommunities ?? [],
-    ...(fields.originatorId !== undefined ? { originatorId: fields.originatorId } : {}),
+    originatorId: fields.originatorId,
     clusterList: fields.clusterList ?? [],
     atomicAggregate: fields.atomicAggregate ?? false,
-    ...(fields.aggregator !== undefined ? { aggregator: fields.aggregator } : {}),
-    ...(fields.otc !== undefined ? { otc: fields.otc } : {}),
+    aggregator: fields.aggregator,
+    otc: fields.otc,
     other: fields.other ?? [],
   };
 }
