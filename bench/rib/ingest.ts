@@ -14,7 +14,8 @@
  * Memory per route is the growth of the JS heap plus ArrayBuffers (where the tables live), and
  * separately of the RSS, from before the RIB exists to after the load, after a full GC.
  *
- * Run: `npx tsx bench/rib/ingest.ts` (env ROUTES, SETS, RUNS to change the sizes; PRESIZE=1
+ * Run: `npx tsx bench/rib/ingest.ts` (env ROUTES, SETS, RUNS to change the sizes; FLUSH_EVERY,
+ * UPDATEs per flush, default 1000 (16, one socket read, measured the same); PRESIZE=1
  * builds the RIB and its peers with `expectedRoutes: ROUTES`, so that no table grows).
  */
 import { spawnSync } from 'node:child_process';
@@ -40,6 +41,8 @@ const SETS = Number(process.env.SETS ?? 100_000);
 const RUNS = Number(process.env.RUNS ?? 3);
 const EXPECTED = process.env.PRESIZE === '1' ? { expectedRoutes: { ipv4: ROUTES } } : {};
 const PER_UPDATE = Math.max(1, Math.round(ROUTES / SETS));
+/** UPDATEs per flush (env FLUSH_EVERY). */
+const FLUSH_EVERY = Number(process.env.FLUSH_EVERY ?? 1000);
 
 interface Result {
   insertRoutesPerSec: number;
@@ -102,7 +105,7 @@ function load(rib: Rib, peer: number, sets: RouteAttributes[]): void {
     const set = rib.intern(sets[(i / PER_UPDATE) % sets.length]!);
     const end = Math.min(ROUTES, i + PER_UPDATE);
     for (let j = i; j < end; j++) rib.announceIpv4(peer, (0x01000000 + j * 256) >>> 0, 24, set);
-    if (++updates % 1000 === 0) rib.flushBatch();
+    if (++updates % FLUSH_EVERY === 0) rib.flushBatch();
   }
   rib.flushBatch();
 }
