@@ -19,22 +19,9 @@
  *
  * Run: `npx tsx bench/rib/adj-rib-out.ts` (env ROUTES, RUNS to change the sizes).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type * as RibSources from '../../packages/rib/src/index.js';
+import { cpuMs, gc, lib, loadTable, makeSets, runBench } from './common.js';
 
-/**
- * The built package, as bench/rib/ingest.ts uses it: from the TypeScript sources under tsx every
- * cross-module access goes through a transpiled getter. Types come from the sources.
- */
-const DIST = fileURLToPath(new URL('../../packages/rib/dist/index.js', import.meta.url));
-if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run \`npm run build\` first`);
-const { AdjRibOut, Rib, asSequence, routeAttributes } = (await import(
-  pathToFileURL(DIST).href
-)) as typeof RibSources;
-type Rib = RibSources.Rib;
-type RouteAttributes = RibSources.RouteAttributes;
+const { AdjRibOut, Rib } = lib;
 
 const ROUTES = Number(process.env.ROUTES ?? 1_000_000);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -54,60 +41,9 @@ interface Result {
   rssBytesPerPrefix: number;
 }
 
-/** A plausible attribute mix: AS paths of 1 to 6 hops, some MEDs and communities. */
-function makeSets(count: number, peerAs: number, nextHop: Uint8Array): RouteAttributes[] {
-  const out: RouteAttributes[] = [];
-  let x = 12345;
-  const rnd = (n: number): number => {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    return (x >>> 8) % n;
-  };
-  for (let i = 0; i < count; i++) {
-    const hops = 1 + rnd(6);
-    const path = [peerAs];
-    for (let h = 1; h < hops; h++) path.push(1000 + rnd(60000));
-    path.push(100000 + i); // makes every set distinct
-    const communities: number[] = [];
-    for (let c = rnd(4); c > 0; c--) communities.push(peerAs * 65536 + rnd(500));
-    out.push(
-      routeAttributes({
-        origin: rnd(10) === 0 ? 2 : 0,
-        asPath: asSequence(...path),
-        nextHop,
-        ...(rnd(3) === 0 ? { med: rnd(1000) } : {}),
-        communities,
-      }),
-    );
-  }
-  return out;
-}
-
-/** CPU milliseconds (user + system) of this process: less disturbed by other load than wall time. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
 function memory(): { heap: number; rss: number } {
   const m = process.memoryUsage();
   return { heap: m.heapUsed + m.arrayBuffers, rss: m.rss };
-}
-
-/** Loads `count` prefixes from `peer`, ten to an attribute set, flushing every 1,000 sets. */
-function load(rib: Rib, peer: number, count: number, sets: RouteAttributes[]): void {
-  let updates = 0;
-  for (let i = 0; i < count; i += PER_UPDATE) {
-    const set = rib.intern(sets[(i / PER_UPDATE) % sets.length]!);
-    const end = Math.min(count, i + PER_UPDATE);
-    for (let j = i; j < end; j++) rib.announceIpv4(peer, (0x01000000 + j * 256) >>> 0, 24, set);
-    if (++updates % 1000 === 0) rib.flush();
-  }
-  rib.flush();
 }
 
 /**
@@ -118,7 +54,7 @@ function warmUp(): void {
   const rib = new Rib({ localAsn: 65000, routerId: 1 });
   const a = rib.addPeer({ address: '192.0.2.9', asn: 65009, bgpIdentifier: 9 });
   const b = rib.addPeer({ address: '192.0.2.8', asn: 65008, bgpIdentifier: 8 });
-  load(rib, a, 20_000, makeSets(2_000, 65009, Uint8Array.of(192, 0, 2, 9)));
+  loadTable(rib, a, 20_000, makeSets(2_000, 65009, Uint8Array.of(192, 0, 2, 9)), PER_UPDATE);
   for (let round = 0; round < 3; round++) {
     const out = new AdjRibOut(rib, {
       peer: rib.peer(b),
@@ -130,7 +66,7 @@ function warmUp(): void {
   }
 }
 
-function child(): Result {
+function child(): Result & Record<string, number> {
   warmUp();
   gc();
   const expected = { expectedRoutes: { ipv4: ROUTES } };
@@ -142,7 +78,7 @@ function child(): Result {
     ...expected,
   });
   const b = rib.addPeer({ address: '192.0.2.2', asn: 65002, bgpIdentifier: 0xc0000202 });
-  load(rib, a, ROUTES, makeSets(SETS, 65001, Uint8Array.of(192, 0, 2, 1)));
+  loadTable(rib, a, ROUTES, makeSets(SETS, 65001, Uint8Array.of(192, 0, 2, 1)), PER_UPDATE);
   // The RIB's attribute store keeps a bounded cache of set views, which after the load still
   // holds the objects that were interned; walking the Loc-RIB as the export will replaces them
   // with decoded views, so that their release is not counted against the Adj-RIB-Out.
@@ -189,27 +125,4 @@ function child(): Result {
   };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((p, q) => p - q);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-if (process.argv.includes('--child')) {
-  process.stdout.write(JSON.stringify(child()));
-} else {
-  const results: Result[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const out = spawnSync(
-      process.execPath,
-      [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), '--child'],
-      { encoding: 'utf8', env: process.env, maxBuffer: 1 << 20 },
-    );
-    if (out.status !== 0) throw new Error(`run ${r} failed: ${out.stderr}`);
-    const res = JSON.parse(out.stdout) as Result;
-    console.log(`run ${r + 1}:`, JSON.stringify(res));
-    results.push(res);
-  }
-  const keys = Object.keys(results[0]!) as (keyof Result)[];
-  console.log(`\nmedians of ${RUNS} runs, ${ROUTES} IPv4 routes, ${SETS} attribute sets:`);
-  for (const k of keys) console.log(`  ${k}: ${median(results.map((r) => r[k]))}`);
-}
+runBench(import.meta.url, RUNS, `${ROUTES} IPv4 routes, ${SETS} attribute sets`, child);

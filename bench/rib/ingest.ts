@@ -18,23 +18,9 @@
  * UPDATEs per flush, default 1000 (16, one socket read, measured the same); PRESIZE=1
  * builds the RIB and its peers with `expectedRoutes: ROUTES`, so that no table grows).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type * as RibSources from '../../packages/rib/src/index.js';
+import { cpuMs, gc, lib, loadTable, makeSets, type Rib, runBench } from './common.js';
 
-/**
- * The built package (what `npm install @bgp/rib` gives), not the TypeScript sources: run from
- * sources under tsx, every cross-module access goes through a transpiled getter, which cost
- * about a quarter of the insert time. Types come from the sources.
- */
-const DIST = fileURLToPath(new URL('../../packages/rib/dist/index.js', import.meta.url));
-if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run \`npm run build\` first`);
-const { AttributeStore, Rib, asSequence, routeAttributes } = (await import(
-  pathToFileURL(DIST).href
-)) as typeof RibSources;
-type Rib = RibSources.Rib;
-type RouteAttributes = RibSources.RouteAttributes;
+const { AttributeStore, asSequence, routeAttributes } = lib;
 
 const ROUTES = Number(process.env.ROUTES ?? 1_000_000);
 const SETS = Number(process.env.SETS ?? 100_000);
@@ -58,58 +44,6 @@ interface Result {
   peerDownRoutesPerSec: number;
 }
 
-/** A plausible attribute mix: AS paths of 1 to 6 hops, a few next hops, some MEDs and communities. */
-function makeSets(count: number, peerAs: number, nextHop: Uint8Array): RouteAttributes[] {
-  const out: RouteAttributes[] = [];
-  let x = 12345;
-  const rnd = (n: number): number => {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    return (x >>> 8) % n;
-  };
-  for (let i = 0; i < count; i++) {
-    const hops = 1 + rnd(6);
-    const path = [peerAs];
-    for (let h = 1; h < hops; h++) path.push(1000 + rnd(60000));
-    path.push(100000 + i); // makes every set distinct
-    const communities: number[] = [];
-    for (let c = rnd(4); c > 0; c--) communities.push(peerAs * 65536 + rnd(500));
-    out.push(
-      routeAttributes({
-        origin: rnd(10) === 0 ? 2 : 0,
-        asPath: asSequence(...path),
-        nextHop,
-        ...(rnd(3) === 0 ? { med: rnd(1000) } : {}),
-        communities,
-      }),
-    );
-  }
-  return out;
-}
-
-/** CPU milliseconds (user + system) of this process: less disturbed by other load than wall time. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-/** Announces the whole table from `peer`, one interned set per PER_UPDATE prefixes. */
-function load(rib: Rib, peer: number, sets: RouteAttributes[]): void {
-  let updates = 0;
-  for (let i = 0; i < ROUTES; i += PER_UPDATE) {
-    // A decoder builds a fresh attribute object per UPDATE; interning finds the shared copy.
-    const set = rib.intern(sets[(i / PER_UPDATE) % sets.length]!);
-    const end = Math.min(ROUTES, i + PER_UPDATE);
-    for (let j = i; j < end; j++) rib.announceIpv4(peer, (0x01000000 + j * 256) >>> 0, 24, set);
-    if (++updates % FLUSH_EVERY === 0) rib.flushBatch();
-  }
-  rib.flushBatch();
-}
-
 /**
  * Builds peer A's sets, then times loading them. In a function of its own so that the decoded
  * sets are garbage when it returns: held in a local of `child`, V8 kept them alive through the
@@ -119,7 +53,7 @@ function timedLoad(rib: Rib, peer: number): [number, number] {
   const sets = makeSets(SETS, 65001, Uint8Array.of(192, 0, 2, 1));
   const t0 = performance.now();
   const c0 = cpuMs();
-  load(rib, peer, sets);
+  loadTable(rib, peer, ROUTES, sets, PER_UPDATE, FLUSH_EVERY);
   return [performance.now() - t0, cpuMs() - c0];
 }
 
@@ -128,7 +62,7 @@ function timedLoad(rib: Rib, peer: number): [number, number] {
  * of optimized code, as in a speaker that has been up for more than a second.
  */
 function warmUp(): void {
-  const rib = new Rib({ localAsn: 65000, routerId: 1 });
+  const rib = new lib.Rib({ localAsn: 65000, routerId: 1 });
   const p = rib.addPeer({ address: '192.0.2.9', asn: 65009, bgpIdentifier: 9 });
   const sets = makeSets(2_000, 65009, Uint8Array.of(192, 0, 2, 9));
   for (let round = 0; round < 3; round++) {
@@ -141,14 +75,14 @@ function warmUp(): void {
   }
 }
 
-function child(): Result {
+function child(): Result & Record<string, number> {
   warmUp();
   gc();
   // The RIB's storage lives in ArrayBuffers, which heapUsed does not count: count both.
   const heap0 = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
   const rss0 = process.memoryUsage().rss;
   const store = new AttributeStore();
-  const rib = new Rib(
+  const rib = new lib.Rib(
     { localAsn: 65000, routerId: 0x0a000001, ...EXPECTED },
     { attributeStore: store },
   );
@@ -185,11 +119,18 @@ function child(): Result {
     bgpIdentifier: 0xc0000202,
     ...EXPECTED,
   });
-  load(rib, a, makeSets(SETS, 65001, Uint8Array.of(192, 0, 2, 1)));
+  loadTable(
+    rib,
+    a,
+    ROUTES,
+    makeSets(SETS, 65001, Uint8Array.of(192, 0, 2, 1)),
+    PER_UPDATE,
+    FLUSH_EVERY,
+  );
   const setsB = makeSets(SETS, 65002, Uint8Array.of(192, 0, 2, 2)).map((s) =>
     routeAttributes({ ...s, asPath: asSequence(65002, 65002, ...s.asPath[0]!.asns) }),
   );
-  load(rib, b, setsB);
+  loadTable(rib, b, ROUTES, setsB, PER_UPDATE, FLUSH_EVERY);
   const t2 = performance.now();
   const c2 = cpuMs();
   rib.peerDown(a);
@@ -216,27 +157,4 @@ function child(): Result {
   };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((p, q) => p - q);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-if (process.argv.includes('--child')) {
-  process.stdout.write(JSON.stringify(child()));
-} else {
-  const results: Result[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const out = spawnSync(
-      process.execPath,
-      [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), '--child'],
-      { encoding: 'utf8', env: process.env, maxBuffer: 1 << 20 },
-    );
-    if (out.status !== 0) throw new Error(`run ${r} failed: ${out.stderr}`);
-    const res = JSON.parse(out.stdout) as Result;
-    console.log(`run ${r + 1}:`, JSON.stringify(res));
-    results.push(res);
-  }
-  const keys = Object.keys(results[0]!) as (keyof Result)[];
-  console.log(`\nmedians of ${RUNS} runs, ${ROUTES} IPv4 routes, ${SETS} attribute sets:`);
-  for (const k of keys) console.log(`  ${k}: ${median(results.map((r) => r[k]))}`);
-}
+runBench(import.meta.url, RUNS, `${ROUTES} IPv4 routes, ${SETS} attribute sets`, child);
