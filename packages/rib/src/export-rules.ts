@@ -34,6 +34,22 @@ import {
   routeAttributes,
 } from './route-attributes.js';
 
+/**
+ * What crosses an AS boundary unchanged (to a true or a confederation eBGP peer): communities,
+ * ATOMIC_AGGREGATE, AGGREGATOR, OTC, and the optional transitive attributes we do not interpret
+ * (non-transitive ones stop here, RFC 4271 §5).
+ */
+function carriedAcrossAses(a: RouteAttributes): Partial<RouteAttributes> {
+  return {
+    communities: a.communities,
+    largeCommunities: a.largeCommunities,
+    atomicAggregate: a.atomicAggregate,
+    aggregator: a.aggregator,
+    otc: a.otc,
+    other: a.other.filter((r) => (r.flags & AttributeFlag.TRANSITIVE) !== 0),
+  };
+}
+
 /** How routes are sent to one neighbour. */
 export interface ExportTarget {
   /** The neighbour, as registered in the RIB. */
@@ -132,12 +148,7 @@ export function exportRoute(
         nextHop: nhSelf || isZero(a.nextHop) ? self! : a.nextHop,
         // RFC 4271 §5.1.4: a MED received from a neighbouring AS is not passed to another one.
         ...(from.kind === 'local' && a.med !== undefined ? { med: a.med } : {}),
-        communities: a.communities,
-        largeCommunities: a.largeCommunities,
-        atomicAggregate: a.atomicAggregate,
-        ...(a.aggregator ? { aggregator: a.aggregator } : {}),
-        ...(a.otc !== undefined ? { otc: a.otc } : {}),
-        other: a.other.filter((r) => (r.flags & AttributeFlag.TRANSITIVE) !== 0),
+        ...carriedAcrossAses(a),
       }),
     };
   }
@@ -206,12 +217,7 @@ function toConfedPeer(
       nextHop: useSelf ? self! : a.nextHop,
       ...(a.med !== undefined ? { med: a.med } : {}),
       localPref: a.localPref ?? env.defaultLocalPref ?? 100,
-      communities: a.communities,
-      largeCommunities: a.largeCommunities,
-      atomicAggregate: a.atomicAggregate,
-      ...(a.aggregator ? { aggregator: a.aggregator } : {}),
-      ...(a.otc !== undefined ? { otc: a.otc } : {}),
-      other: a.other.filter((r) => (r.flags & AttributeFlag.TRANSITIVE) !== 0),
+      ...carriedAcrossAses(a),
     }),
   };
 }
