@@ -81,8 +81,8 @@ export class OurReceiver implements Receiver {
     if (c.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${c.cpuProfileDir}`);
     // The child runs the built packages (what `npm install` gives): a tsconfig without `paths`
     // makes tsx resolve @bgp/* through node_modules to packages/*/dist. From the TypeScript
-    // sources every cross-module access goes through a transpiled getter, which cost about a
-    // quarter of the receive path.
+    // sources every cross-module access goes through a transpiled getter (20 to 25 % of the
+    // RIB insert time in a one-off A/B).
     const child = fork(SCRIPT, [], {
       execArgv,
       env: { ...process.env, TSX_TSCONFIG_PATH: DIST_TSCONFIG },

@@ -13,7 +13,7 @@ import type * as RibSources from '../../packages/rib/src/index.js';
 /**
  * The built package (what `npm install @bgp/rib` gives), not the TypeScript sources: run from
  * sources under tsx, every cross-module access goes through a transpiled getter, which cost
- * about a quarter of the insert time. Types come from the sources.
+ * 20 to 25 % of the insert time in a one-off A/B of the RIB insert. Types come from the sources.
  */
 const DIST = fileURLToPath(new URL('../../packages/rib/dist/index.js', import.meta.url));
 if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run \`npm run build\` first`);

@@ -31,8 +31,6 @@ export class KeyTable {
   keys: Uint32Array;
   /** Values per slot; -1 marks an empty slot. */
   values: Int32Array;
-  /** One byte of caller state per slot, moved with its entry (present when asked for). */
-  tags: Uint8Array | undefined;
   /** Number of slots. */
   capacity: number;
   /** Number of keys held. */
@@ -58,7 +56,7 @@ export class KeyTable {
    * @param width - words per key
    * @param initialCapacity - slots to start with
    */
-  constructor(width: number, initialCapacity = 16, options: { readonly tags?: boolean } = {}) {
+  constructor(width: number, initialCapacity = 16) {
     this.width = width;
     this.seed = Math.imul(++seedCounter, 0x9e3779b9) >>> 0;
     this.scratch = new Uint32Array(width);
@@ -66,7 +64,6 @@ export class KeyTable {
     this.limit = this.capacity * MAX_LOAD;
     this.keys = new Uint32Array(this.capacity * width);
     this.values = new Int32Array(this.capacity).fill(EMPTY);
-    this.tags = options.tags ? new Uint8Array(this.capacity) : undefined;
   }
 
   /**
@@ -285,11 +282,9 @@ export class KeyTable {
       if (stays) continue;
       for (let i = 0; i < w; i++) keys[hole * w + i] = keys[j * w + i]!;
       values[hole] = values[j]!;
-      if (this.tags) this.tags[hole] = this.tags[j]!;
       hole = j;
     }
     values[hole] = EMPTY;
-    if (this.tags) this.tags[hole] = 0;
     this.size--;
     this.layout++;
   }
@@ -313,7 +308,6 @@ export class KeyTable {
   reset(): void {
     this.layout++;
     this.values.fill(EMPTY);
-    this.tags?.fill(0);
     this.size = 0;
   }
 
@@ -324,19 +318,17 @@ export class KeyTable {
     this.limit = this.capacity * MAX_LOAD;
     this.keys = new Uint32Array(this.capacity * this.width);
     this.values = new Int32Array(this.capacity).fill(EMPTY);
-    if (this.tags) this.tags = new Uint8Array(this.capacity);
     this.size = 0;
   }
 
   /** Bytes held by the typed arrays. */
   get byteLength(): number {
-    return this.keys.byteLength + this.values.byteLength + (this.tags?.byteLength ?? 0);
+    return this.keys.byteLength + this.values.byteLength;
   }
 
   private grow(): void {
     const oldKeys = this.keys;
     const oldValues = this.values;
-    const oldTags = this.tags;
     const oldCap = this.capacity;
     const w = this.width;
     this.layout++;
@@ -344,7 +336,6 @@ export class KeyTable {
     this.limit = this.capacity * MAX_LOAD;
     this.keys = new Uint32Array(this.capacity * w);
     this.values = new Int32Array(this.capacity).fill(EMPTY);
-    if (oldTags) this.tags = new Uint8Array(this.capacity);
     const cap = this.capacity;
     for (let s = 0; s < oldCap; s++) {
       const v = oldValues[s]!;
@@ -353,7 +344,6 @@ export class KeyTable {
       while (this.values[slot] !== EMPTY) slot = slot + 1 === cap ? 0 : slot + 1;
       for (let i = 0; i < w; i++) this.keys[slot * w + i] = oldKeys[s * w + i]!;
       this.values[slot] = v;
-      if (oldTags) this.tags![slot] = oldTags[s]!;
     }
   }
 }
