@@ -54,7 +54,8 @@ export function makeSets(count: number, peerAs: number, nextHop: Uint8Array): Ro
 
 /**
  * Announces `count` IPv4 /24s from `peer`, `perUpdate` consecutive prefixes per set (as in an
- * UPDATE, each interning its set), flushing column batches every `flushEvery` "UPDATEs".
+ * UPDATE, each interning its set and handing its prefixes over as one run, as `ingestUpdate`
+ * does), flushing column batches every `flushEvery` "UPDATEs".
  */
 export function loadTable(
   rib: Rib,
@@ -64,11 +65,14 @@ export function loadTable(
   perUpdate: number,
   flushEvery = 1000,
 ): void {
+  const addresses = new Uint32Array(perUpdate);
+  const lengths = new Uint8Array(perUpdate).fill(24);
   let updates = 0;
   for (let i = 0; i < count; i += perUpdate) {
     const set = rib.intern(sets[(i / perUpdate) % sets.length]!);
     const end = Math.min(count, i + perUpdate);
-    for (let j = i; j < end; j++) rib.announceIpv4(peer, (0x01000000 + j * 256) >>> 0, 24, set);
+    for (let j = i; j < end; j++) addresses[j - i] = (0x01000000 + j * 256) >>> 0;
+    rib.announceIpv4Run(peer, addresses, lengths, end - i, set);
     if (++updates % flushEvery === 0) rib.flushBatch();
   }
   rib.flushBatch();

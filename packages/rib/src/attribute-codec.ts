@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { AS_TRANS, AsPathSegmentType, AttributeFlag, AttributeType, Writer } from '@bgp/wire';
+import { AS_TRANS, AsPathSegmentType, AttributeFlag, AttributeType, type Writer } from '@bgp/wire';
 import {
   type AsPathSegment,
   type RawAttribute,
@@ -44,45 +44,252 @@ export interface AttributeEncoding {
 const WELL_KNOWN = AttributeFlag.TRANSITIVE;
 const OPTIONAL_TRANSITIVE = AttributeFlag.OPTIONAL | AttributeFlag.TRANSITIVE;
 const OPTIONAL = AttributeFlag.OPTIONAL;
+const EXTENDED = AttributeFlag.EXTENDED_LENGTH;
 
-function header(w: Writer, flags: number, type: number, length: number): void {
-  if (length > 255)
-    w.u8(flags | AttributeFlag.EXTENDED_LENGTH)
-      .u8(type)
-      .u16(length);
-  else
-    w.u8(flags & ~AttributeFlag.EXTENDED_LENGTH)
-      .u8(type)
-      .u8(length);
+/*
+ * The encoder writes straight into a byte array whose room it has measured first
+ * (encodedAttributesLength): interning a full table encodes ~100k sets, and a Writer call per
+ * field (each checking its room) with a closure and a view per set made interning a quarter of
+ * the load time.
+ */
+
+/** Bytes of an attribute header for a value of `length` bytes. */
+function headerLength(length: number): number {
+  return length > 255 ? 4 : 3;
 }
 
-function asPathValueLength(path: readonly AsPathSegment[], octets: number): number {
+function putHeader(out: Uint8Array, at: number, flags: number, type: number, length: number) {
+  if (length > 255) {
+    out[at] = flags | EXTENDED;
+    out[at + 1] = type;
+    out[at + 2] = length >>> 8;
+    out[at + 3] = length & 0xff;
+    return at + 4;
+  }
+  out[at] = flags & ~EXTENDED;
+  out[at + 1] = type;
+  out[at + 2] = length;
+  return at + 3;
+}
+
+function put32(out: Uint8Array, at: number, v: number): number {
+  out[at] = v >>> 24;
+  out[at + 1] = (v >>> 16) & 0xff;
+  out[at + 2] = (v >>> 8) & 0xff;
+  out[at + 3] = v & 0xff;
+  return at + 4;
+}
+
+/** Whether a segment goes into AS4_PATH, which carries no confederation segments (RFC 6793 §3). */
+function inAs4Path(s: AsPathSegment): boolean {
+  return s.type === AsPathSegmentType.AS_SEQUENCE || s.type === AsPathSegmentType.AS_SET;
+}
+
+function asPathValueLength(path: readonly AsPathSegment[], octets: number, as4: boolean): number {
   let n = 0;
-  for (const s of path) n += 2 + s.asns.length * octets;
+  for (let i = 0; i < path.length; i++) {
+    const s = path[i]!;
+    if (!as4 || inAs4Path(s)) n += 2 + s.asns.length * octets;
+  }
   return n;
 }
 
-function writeAsPath(w: Writer, type: number, path: readonly AsPathSegment[], two: boolean): void {
-  const octets = two ? 2 : 4;
-  header(
-    w,
-    type === AttributeType.AS_PATH ? WELL_KNOWN : OPTIONAL_TRANSITIVE,
-    type,
-    asPathValueLength(path, octets),
-  );
-  for (const s of path) {
-    w.u8(s.type).u8(s.asns.length);
-    for (const asn of s.asns) {
-      if (two) w.u16(asn > 0xffff ? AS_TRANS : asn);
-      else w.u32(asn);
-    }
+/** Whether AS4_PATH must follow (RFC 6793 §4.2.2: a 4-octet ASN towards a 2-octet speaker). */
+function needsAs4Path(path: readonly AsPathSegment[], two: boolean): boolean {
+  if (!two) return false;
+  for (let i = 0; i < path.length; i++) {
+    const asns = path[i]!.asns;
+    for (let j = 0; j < asns.length; j++) if (asns[j]! > 0xffff) return true;
   }
+  return false;
 }
 
-function writeRaw(w: Writer, a: RawAttribute): void {
-  header(w, a.flags, a.typeCode, a.value.length);
-  w.bytes(a.value);
+function putAsPath(
+  out: Uint8Array,
+  at: number,
+  path: readonly AsPathSegment[],
+  two: boolean,
+  as4: boolean,
+): number {
+  const octets = two ? 2 : 4;
+  let p = as4
+    ? putHeader(
+        out,
+        at,
+        OPTIONAL_TRANSITIVE,
+        AttributeType.AS4_PATH,
+        asPathValueLength(path, 4, true),
+      )
+    : putHeader(out, at, WELL_KNOWN, AttributeType.AS_PATH, asPathValueLength(path, octets, false));
+  for (let i = 0; i < path.length; i++) {
+    const s = path[i]!;
+    if (as4 && !inAs4Path(s)) continue;
+    const asns = s.asns;
+    out[p] = s.type;
+    out[p + 1] = asns.length & 0xff;
+    p += 2;
+    for (let j = 0; j < asns.length; j++) {
+      const asn = asns[j]!;
+      if (two) {
+        const v = asn > 0xffff ? AS_TRANS : asn;
+        out[p] = v >>> 8;
+        out[p + 1] = v & 0xff;
+        p += 2;
+      } else p = put32(out, p, asn);
+    }
+  }
+  return p;
 }
+
+function putBytes(out: Uint8Array, at: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) out[at + i] = bytes[i]!;
+  return at + bytes.length;
+}
+
+function putList(out: Uint8Array, at: number, flags: number, type: number, xs: readonly number[]) {
+  let p = putHeader(out, at, flags, type, xs.length * 4);
+  for (let i = 0; i < xs.length; i++) p = put32(out, p, xs[i]!);
+  return p;
+}
+
+/**
+ * The bytes {@link encodeAttributesInto} writes for `attrs` with `encoding`: the room to make
+ * before calling it.
+ */
+export function encodedAttributesLength(
+  attrs: RouteAttributes,
+  encoding: AttributeEncoding,
+): number {
+  const two = !encoding.fourOctetAs;
+  let n = 4; // ORIGIN
+  const pathLength = asPathValueLength(attrs.asPath, two ? 2 : 4, false);
+  n += headerLength(pathLength) + pathLength;
+  if (encoding.nextHop !== 'omit') n += headerLength(attrs.nextHop.length) + attrs.nextHop.length;
+  if (attrs.med !== undefined) n += 7;
+  if (attrs.localPref !== undefined) n += 7;
+  if (attrs.atomicAggregate) n += 3;
+  const agg = attrs.aggregator;
+  if (agg) n += two ? 9 : 11;
+  const c = attrs.communities.length * 4;
+  if (c > 0) n += headerLength(c) + c;
+  if (attrs.originatorId !== undefined) n += 7;
+  const cl = attrs.clusterList.length * 4;
+  if (cl > 0) n += headerLength(cl) + cl;
+  if (needsAs4Path(attrs.asPath, two)) {
+    const as4 = asPathValueLength(attrs.asPath, 4, true);
+    n += headerLength(as4) + as4;
+  }
+  if (two && agg && agg.asn > 0xffff) n += 11;
+  const lc = attrs.largeCommunities.length * 12;
+  if (lc > 0) n += headerLength(lc) + lc;
+  if (attrs.otc !== undefined) n += 7;
+  const other = attrs.other;
+  for (let i = 0; i < other.length; i++) {
+    const v = other[i]!.value.length;
+    n += headerLength(v) + v;
+  }
+  return n;
+}
+
+/** The next raw attribute of the set being encoded (see {@link putRawBelow}). */
+let rawAt = 0;
+
+/**
+ * Writes the raw attributes of `other` from {@link rawAt} on whose type code is below `below`:
+ * called before each attribute the encoder writes itself, so that the output stays sorted.
+ */
+function putRawBelow(out: Uint8Array, p: number, other: readonly RawAttribute[], below: number) {
+  while (rawAt < other.length && other[rawAt]!.typeCode < below) {
+    const r = other[rawAt++]!;
+    p = putBytes(out, putHeader(out, p, r.flags, r.typeCode, r.value.length), r.value);
+  }
+  return p;
+}
+
+function putAggregator(out: Uint8Array, p: number, asn: number, address: Uint8Array, two: boolean) {
+  if (two) {
+    const v = asn > 0xffff ? AS_TRANS : asn;
+    out[p] = v >>> 8;
+    out[p + 1] = v & 0xff;
+    p += 2;
+  } else p = put32(out, p, asn);
+  for (let i = 0; i < 4; i++) out[p + i] = address[i] ?? 0;
+  return p + 4;
+}
+
+/**
+ * Writes the attributes of `attrs` (no MP_REACH/MP_UNREACH) into `out` at `at`, which must have
+ * {@link encodedAttributesLength} bytes of room; returns the offset after them. Attributes are
+ * in type-code order, the raw ones (`other`) merged in.
+ */
+export function encodeAttributesInto(
+  attrs: RouteAttributes,
+  encoding: AttributeEncoding,
+  out: Uint8Array,
+  at: number,
+): number {
+  const two = !encoding.fourOctetAs;
+  const other = attrs.other;
+  const merge = other.length > 0;
+  rawAt = 0;
+  let p = at;
+  if (merge) p = putRawBelow(out, p, other, AttributeType.ORIGIN);
+  p = putHeader(out, p, WELL_KNOWN, AttributeType.ORIGIN, 1);
+  out[p++] = attrs.origin;
+  if (merge) p = putRawBelow(out, p, other, AttributeType.AS_PATH);
+  p = putAsPath(out, p, attrs.asPath, two, false);
+  if (encoding.nextHop !== 'omit') {
+    const nh = attrs.nextHop;
+    p = putBytes(out, putHeader(out, p, WELL_KNOWN, AttributeType.NEXT_HOP, nh.length), nh);
+  }
+  if (merge) p = putRawBelow(out, p, other, AttributeType.MULTI_EXIT_DISC);
+  if (attrs.med !== undefined)
+    p = put32(out, putHeader(out, p, OPTIONAL, AttributeType.MULTI_EXIT_DISC, 4), attrs.med);
+  if (merge) p = putRawBelow(out, p, other, AttributeType.LOCAL_PREF);
+  if (attrs.localPref !== undefined)
+    p = put32(out, putHeader(out, p, WELL_KNOWN, AttributeType.LOCAL_PREF, 4), attrs.localPref);
+  if (merge) p = putRawBelow(out, p, other, AttributeType.ATOMIC_AGGREGATE);
+  if (attrs.atomicAggregate) p = putHeader(out, p, WELL_KNOWN, AttributeType.ATOMIC_AGGREGATE, 0);
+  if (merge) p = putRawBelow(out, p, other, AttributeType.AGGREGATOR);
+  const agg = attrs.aggregator;
+  if (agg !== undefined) {
+    p = putHeader(out, p, OPTIONAL_TRANSITIVE, AttributeType.AGGREGATOR, two ? 6 : 8);
+    p = putAggregator(out, p, agg.asn, agg.address, two);
+  }
+  if (merge) p = putRawBelow(out, p, other, AttributeType.COMMUNITIES);
+  if (attrs.communities.length > 0)
+    p = putList(out, p, OPTIONAL_TRANSITIVE, AttributeType.COMMUNITIES, attrs.communities);
+  if (merge) p = putRawBelow(out, p, other, AttributeType.ORIGINATOR_ID);
+  if (attrs.originatorId !== undefined)
+    p = put32(out, putHeader(out, p, OPTIONAL, AttributeType.ORIGINATOR_ID, 4), attrs.originatorId);
+  if (merge) p = putRawBelow(out, p, other, AttributeType.CLUSTER_LIST);
+  if (attrs.clusterList.length > 0)
+    p = putList(out, p, OPTIONAL, AttributeType.CLUSTER_LIST, attrs.clusterList);
+  if (merge) p = putRawBelow(out, p, other, AttributeType.AS4_PATH);
+  // RFC 6793 §4.2.2: towards a 2-octet speaker, AS_PATH carries AS_TRANS and AS4_PATH the truth.
+  if (needsAs4Path(attrs.asPath, two)) p = putAsPath(out, p, attrs.asPath, false, true);
+  if (merge) p = putRawBelow(out, p, other, AttributeType.AS4_AGGREGATOR);
+  if (two && agg !== undefined && agg.asn > 0xffff) {
+    p = putHeader(out, p, OPTIONAL_TRANSITIVE, AttributeType.AS4_AGGREGATOR, 8);
+    p = putAggregator(out, p, agg.asn, agg.address, false);
+  }
+  if (merge) p = putRawBelow(out, p, other, AttributeType.LARGE_COMMUNITY);
+  const lc = attrs.largeCommunities;
+  if (lc.length > 0) {
+    p = putHeader(out, p, OPTIONAL_TRANSITIVE, AttributeType.LARGE_COMMUNITY, lc.length * 12);
+    for (let i = 0; i < lc.length; i++) {
+      const c = lc[i]!;
+      p = put32(out, put32(out, put32(out, p, c[0]), c[1]), c[2]);
+    }
+  }
+  if (merge) p = putRawBelow(out, p, other, AttributeType.OTC);
+  if (attrs.otc !== undefined)
+    p = put32(out, putHeader(out, p, OPTIONAL_TRANSITIVE, AttributeType.OTC, 4), attrs.otc);
+  if (merge) p = putRawBelow(out, p, other, 0x100);
+  return p;
+}
+
+let scratch = new Uint8Array(4096);
 
 /** Writes the attributes of `attrs` (no MP_REACH/MP_UNREACH) to `w`. */
 export function writeRouteAttributes(
@@ -90,89 +297,10 @@ export function writeRouteAttributes(
   encoding: AttributeEncoding,
   w: Writer,
 ): void {
-  const two = !encoding.fourOctetAs;
-  let rawIndex = 0;
-  const other = attrs.other;
-  // Raw attributes are merged in by type code so the output stays sorted.
-  const flushRawBelow = (type: number): void => {
-    while (rawIndex < other.length && other[rawIndex]!.typeCode < type)
-      writeRaw(w, other[rawIndex++]!);
-  };
-  flushRawBelow(AttributeType.ORIGIN);
-  header(w, WELL_KNOWN, AttributeType.ORIGIN, 1);
-  w.u8(attrs.origin);
-  flushRawBelow(AttributeType.AS_PATH);
-  // RFC 6793 §4.2.2: towards a 2-octet speaker, AS_PATH carries AS_TRANS and AS4_PATH the truth.
-  const needsAs4 = two && attrs.asPath.some((s) => s.asns.some((a) => a > 0xffff));
-  writeAsPath(w, AttributeType.AS_PATH, attrs.asPath, two);
-  if (encoding.nextHop !== 'omit') {
-    header(w, WELL_KNOWN, AttributeType.NEXT_HOP, attrs.nextHop.length);
-    w.bytes(attrs.nextHop);
-  }
-  flushRawBelow(AttributeType.MULTI_EXIT_DISC);
-  if (attrs.med !== undefined) {
-    header(w, OPTIONAL, AttributeType.MULTI_EXIT_DISC, 4);
-    w.u32(attrs.med);
-  }
-  flushRawBelow(AttributeType.LOCAL_PREF);
-  if (attrs.localPref !== undefined) {
-    header(w, WELL_KNOWN, AttributeType.LOCAL_PREF, 4);
-    w.u32(attrs.localPref);
-  }
-  flushRawBelow(AttributeType.ATOMIC_AGGREGATE);
-  if (attrs.atomicAggregate) header(w, WELL_KNOWN, AttributeType.ATOMIC_AGGREGATE, 0);
-  flushRawBelow(AttributeType.AGGREGATOR);
-  const agg = attrs.aggregator;
-  if (agg) {
-    header(w, OPTIONAL_TRANSITIVE, AttributeType.AGGREGATOR, two ? 6 : 8);
-    if (two) w.u16(agg.asn > 0xffff ? AS_TRANS : agg.asn);
-    else w.u32(agg.asn);
-    w.bytes(agg.address);
-  }
-  flushRawBelow(AttributeType.COMMUNITIES);
-  if (attrs.communities.length > 0) {
-    header(w, OPTIONAL_TRANSITIVE, AttributeType.COMMUNITIES, attrs.communities.length * 4);
-    for (const c of attrs.communities) w.u32(c);
-  }
-  flushRawBelow(AttributeType.ORIGINATOR_ID);
-  if (attrs.originatorId !== undefined) {
-    header(w, OPTIONAL, AttributeType.ORIGINATOR_ID, 4);
-    w.u32(attrs.originatorId);
-  }
-  flushRawBelow(AttributeType.CLUSTER_LIST);
-  if (attrs.clusterList.length > 0) {
-    header(w, OPTIONAL, AttributeType.CLUSTER_LIST, attrs.clusterList.length * 4);
-    for (const c of attrs.clusterList) w.u32(c);
-  }
-  flushRawBelow(AttributeType.AS4_PATH);
-  if (needsAs4) {
-    // AS4_PATH carries no confederation segments (RFC 6793 §3).
-    const as4 = attrs.asPath.filter(
-      (s) => s.type === AsPathSegmentType.AS_SEQUENCE || s.type === AsPathSegmentType.AS_SET,
-    );
-    writeAsPath(w, AttributeType.AS4_PATH, as4, false);
-  }
-  flushRawBelow(AttributeType.AS4_AGGREGATOR);
-  if (two && agg && agg.asn > 0xffff) {
-    header(w, OPTIONAL_TRANSITIVE, AttributeType.AS4_AGGREGATOR, 8);
-    w.u32(agg.asn).bytes(agg.address);
-  }
-  flushRawBelow(AttributeType.LARGE_COMMUNITY);
-  if (attrs.largeCommunities.length > 0) {
-    header(
-      w,
-      OPTIONAL_TRANSITIVE,
-      AttributeType.LARGE_COMMUNITY,
-      attrs.largeCommunities.length * 12,
-    );
-    for (const [g, l1, l2] of attrs.largeCommunities) w.u32(g).u32(l1).u32(l2);
-  }
-  flushRawBelow(AttributeType.OTC);
-  if (attrs.otc !== undefined) {
-    header(w, OPTIONAL_TRANSITIVE, AttributeType.OTC, 4);
-    w.u32(attrs.otc);
-  }
-  flushRawBelow(0x100);
+  const n = encodedAttributesLength(attrs, encoding);
+  if (scratch.length < n) scratch = new Uint8Array(Math.max(n, scratch.length * 2));
+  encodeAttributesInto(attrs, encoding, scratch, 0);
+  w.bytes(scratch.subarray(0, n));
 }
 
 /** The attributes as bytes (see {@link writeRouteAttributes}). */
@@ -180,19 +308,17 @@ export function encodeRouteAttributes(
   attrs: RouteAttributes,
   encoding: AttributeEncoding,
 ): Uint8Array {
-  const w = new Writer(128);
-  writeRouteAttributes(attrs, encoding, w);
-  return w.finish();
+  const out = new Uint8Array(encodedAttributesLength(attrs, encoding));
+  encodeAttributesInto(attrs, encoding, out, 0);
+  return out;
 }
 
+/** The encoding of the canonical bytes: the interning key (4-octet ASNs, NEXT_HOP of any length). */
+export const CANONICAL: AttributeEncoding = { fourOctetAs: true, nextHop: 'canonical' };
+
 /** The canonical bytes of a set: the interning key (4-octet ASNs, NEXT_HOP of any length). */
-export function canonicalAttributeBytes(
-  attrs: RouteAttributes,
-  w: Writer = new Writer(128),
-): Uint8Array {
-  w.length = 0;
-  writeRouteAttributes(attrs, { fourOctetAs: true, nextHop: 'canonical' }, w);
-  return w.view();
+export function canonicalAttributeBytes(attrs: RouteAttributes): Uint8Array {
+  return encodeRouteAttributes(attrs, CANONICAL);
 }
 
 function u32(b: Uint8Array, at: number): number {

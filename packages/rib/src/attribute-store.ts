@@ -17,8 +17,12 @@
  *
  * @module
  */
-import { Writer } from '@bgp/wire';
-import { canonicalAttributeBytes, readCanonicalAttributes } from './attribute-codec.js';
+import {
+  CANONICAL,
+  encodeAttributesInto,
+  encodedAttributesLength,
+  readCanonicalAttributes,
+} from './attribute-codec.js';
 import { asPathLength, neighborAs, type RouteAttributes } from './route-attributes.js';
 
 /**
@@ -74,9 +78,9 @@ class InternedView implements InternedAttributes {
   }
 }
 
-function fnv1a(bytes: Uint8Array): number {
+function fnv1a(bytes: Uint8Array, from: number, to: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
   return h >>> 0;
 }
 
@@ -117,7 +121,6 @@ export class AttributeStore {
   private slots = new Int32Array(512).fill(NONE);
 
   private readonly cache: (InternedView | undefined)[] = new Array(CACHE_SIZE);
-  private readonly writer = new Writer(256);
 
   /** Number of distinct sets held. */
   get size(): number {
@@ -137,17 +140,22 @@ export class AttributeStore {
 
   /** Returns the shared copy of `attrs`, creating it (with no references) when new. */
   intern(attrs: RouteAttributes): InternedAttributes {
-    const bytes = canonicalAttributeBytes(attrs, this.writer);
-    const h = fnv1a(bytes);
+    // The canonical bytes are written at the top of the arena: kept there when the set is new,
+    // abandoned (overwritten by the next set) when it is already held.
+    const n = encodedAttributesLength(attrs, CANONICAL);
+    if (this.arenaTop + n > this.arena.length) this.makeRoom(n);
+    const at = this.arenaTop;
+    encodeAttributesInto(attrs, CANONICAL, this.arena, at);
+    const h = fnv1a(this.arena, at, at + n);
     const mask = this.slots.length - 1;
     let slot = h & mask;
     for (;;) {
       const id = this.slots[slot]!;
       if (id === NONE) break;
-      if (this.hash[id] === h && this.sameBytes(id, bytes)) return this.view(id, attrs);
+      if (this.hash[id] === h && this.sameBytes(id, at, n)) return this.view(id, attrs);
       slot = (slot + 1) & mask;
     }
-    const id = this.allocate(bytes, h, attrs);
+    const id = this.allocate(n, h, attrs);
     this.slots[slot] = id;
     if (this.live * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     this.unretained.push(id);
@@ -160,9 +168,9 @@ export class AttributeStore {
     return this.view(id, undefined);
   }
 
-  /** Counts one more route using set `id`. */
-  retain(id: number): void {
-    this.refs[id]!++;
+  /** Counts one more route (or `routes` more) using set `id`. */
+  retain(id: number, routes = 1): void {
+    this.refs[id]! += routes;
   }
 
   /** Counts one route fewer using set `id`; frees the set at zero. */
@@ -243,26 +251,24 @@ export class AttributeStore {
     return readCanonicalAttributes(this.arena.subarray(at, at + this.length[id]!));
   }
 
-  private sameBytes(id: number, bytes: Uint8Array): boolean {
-    const n = bytes.length;
+  private sameBytes(id: number, at: number, n: number): boolean {
     if (this.length[id] !== n) return false;
     const a = this.arena;
-    const at = this.offset[id]!;
-    for (let i = 0; i < n; i++) if (a[at + i] !== bytes[i]) return false;
+    const from = this.offset[id]!;
+    for (let i = 0; i < n; i++) if (a[from + i] !== a[at + i]) return false;
     return true;
   }
 
-  private allocate(bytes: Uint8Array, h: number, attrs: RouteAttributes): number {
+  /** Allocates an id for the `n` canonical bytes at the top of the arena. */
+  private allocate(n: number, h: number, attrs: RouteAttributes): number {
     let id = this.freeIds.pop();
     if (id === undefined) {
       if (this.top === this.offset.length) this.growColumns();
       id = this.top++;
     }
-    if (this.arenaTop + bytes.length > this.arena.length) this.makeRoom(bytes.length);
-    this.arena.set(bytes, this.arenaTop);
     this.offset[id] = this.arenaTop;
-    this.length[id] = bytes.length;
-    this.arenaTop += bytes.length;
+    this.length[id] = n;
+    this.arenaTop += n;
     this.hash[id] = h;
     this.refs[id] = 0;
     this.pathLength[id] = asPathLength(attrs.asPath);
@@ -314,18 +320,29 @@ export class AttributeStore {
     this.slots = slots;
   }
 
-  /** Compacts the arena when at least half of it is garbage, else grows it by half. */
+  /**
+   * Makes room for `need` more bytes at the top of the arena: compacts it when at least half of
+   * it is garbage, else grows it by half.
+   */
   private makeRoom(need: number): void {
     const used = this.arenaTop - this.arenaGarbage;
     const size = Math.max(this.arena.length, Math.ceil((used + need) * 1.5));
+    if (this.arenaGarbage === 0) {
+      // Nothing to compact (a table loading): one copy.
+      const arena = new Uint8Array(Math.ceil(size * 1.5));
+      arena.set(this.arena.subarray(0, this.arenaTop));
+      this.arena = arena;
+      return;
+    }
     const grown = this.arenaGarbage * 2 >= this.arenaTop ? size : Math.ceil(size * 1.5);
     const arena = new Uint8Array(grown);
+    const old = this.arena;
     let top = 0;
     for (let id = 0; id < this.top; id++) {
       if (this.isLive[id] !== 1) continue;
       const at = this.offset[id]!;
       const n = this.length[id]!;
-      arena.set(this.arena.subarray(at, at + n), top);
+      arena.set(old.subarray(at, at + n), top);
       this.offset[id] = top;
       top += n;
     }

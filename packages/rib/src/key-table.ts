@@ -62,7 +62,10 @@ export class KeyTable {
     this.scratch = new Uint32Array(width);
     this.capacity = Math.max(4, initialCapacity);
     this.limit = this.capacity * MAX_LOAD;
-    this.keys = new Uint32Array(this.capacity * width);
+    // Both columns are written whole here, so that their pages are mapped now (see NodePool's
+    // commit): a table pre-sized for a full feed would otherwise take a page fault per 4 KiB of
+    // keys while it fills.
+    this.keys = new Uint32Array(this.capacity * width).fill(0);
     this.values = new Int32Array(this.capacity).fill(EMPTY);
   }
 
@@ -222,16 +225,32 @@ export class KeyTable {
    * scratch copy, no loops. The table's width must be 2.
    */
   insertSlot2(k0: number, k1: number): number {
+    return this.insertSlot2At(this.home2(k0, k1), k0, k1);
+  }
+
+  /**
+   * The home slot of a two-word key: where {@link KeyTable.insertSlot2At} starts probing. Valid
+   * until the table grows.
+   */
+  home2(k0: number, k1: number): number {
     let h = Math.imul(this.seed ^ k0, 0x85ebca6b);
     h ^= h >>> 13;
     h = Math.imul(h ^ k1, 0x85ebca6b);
     h ^= h >>> 13;
     h = Math.imul(h, 0xc2b2ae35);
     h ^= h >>> 16;
+    return Math.floor(((h >>> 0) * this.capacity) / TWO_32);
+  }
+
+  /**
+   * {@link KeyTable.insertSlot2} from the key's home slot ({@link KeyTable.home2}), for a caller
+   * that computed it already (to read the slot ahead, see Rib.announceIpv4Run).
+   */
+  insertSlot2At(home: number, k0: number, k1: number): number {
     const cap = this.capacity;
-    let slot = Math.floor(((h >>> 0) * cap) / TWO_32);
     const values = this.values;
     const keys = this.keys;
+    let slot = home;
     for (;;) {
       const base = slot * 2;
       if (values[slot] === EMPTY) {

@@ -52,6 +52,21 @@ export class NodePool {
     this.attr = new Int32Array(capacity);
     this.next = new Int32Array(capacity);
     this.flags = new Uint8Array(capacity);
+    this.commit();
+  }
+
+  /**
+   * Touches every page of the columns. A new typed array is zeroed memory that the kernel maps
+   * on first write, a page fault per 4 KiB; a pool sized for a full table (`expectedRoutes`)
+   * takes those faults here, when the RIB is built, rather than one by one while routes arrive
+   * (about 5,000 faults for a million IPv4 paths, 5 to 10 % of loading them).
+   */
+  private commit(): void {
+    this.keys.fill(0);
+    this.peer.fill(0);
+    this.attr.fill(0);
+    this.next.fill(0);
+    this.flags.fill(0);
   }
 
   /** Number of records the columns hold. */
@@ -61,15 +76,36 @@ export class NodePool {
 
   /** Allocates a record for the key in `key[0, width)` and returns its index. */
   alloc(key: Uint32Array, peer: number, pathId: number, attr: number): number {
-    let n = this.freeHead;
-    if (n >= 0) this.freeHead = this.next[n]!;
-    else {
-      if (this.top === this.peer.length) this.resize(Math.ceil(this.peer.length * 1.5) + 16);
-      n = this.top++;
-    }
+    const n = this.take();
     const w = this.width;
     const at = n * w;
     for (let i = 0; i < w; i++) this.keys[at + i] = key[i]!;
+    this.fill(n, peer, pathId, attr);
+    return n;
+  }
+
+  /** {@link NodePool.alloc} for a two-word key (an IPv4 prefix) given as arguments. */
+  allocIpv4(k0: number, k1: number, peer: number, pathId: number, attr: number): number {
+    const n = this.take();
+    this.keys[n * 2] = k0;
+    this.keys[n * 2 + 1] = k1;
+    this.fill(n, peer, pathId, attr);
+    return n;
+  }
+
+  /** A free record's index: the last freed, or the next never used. */
+  private take(): number {
+    const n = this.freeHead;
+    if (n >= 0) {
+      this.freeHead = this.next[n]!;
+      return n;
+    }
+    if (this.top === this.peer.length) this.resize(Math.ceil(this.peer.length * 1.5) + 16);
+    return this.top++;
+  }
+
+  /** Fills record `n`'s columns other than its key. */
+  private fill(n: number, peer: number, pathId: number, attr: number): void {
     this.peer[n] = peer;
     if (this.pathIds !== undefined) this.pathIds[n] = pathId;
     else if (pathId !== 0) {
@@ -80,7 +116,6 @@ export class NodePool {
     this.next[n] = -1;
     this.flags[n] = 0;
     this.live++;
-    return n;
   }
 
   /** The ADD-PATH path identifier of path `n`. */
@@ -128,6 +163,7 @@ export class NodePool {
     ): T => {
       const a = make(cap);
       a.set(old);
+      a.fill(0, old.length); // commit the new pages now (see commit)
       return a;
     };
     this.keys = g(this.keys, (n) => new Uint32Array(n * this.width));

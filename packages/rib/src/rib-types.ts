@@ -20,7 +20,9 @@ export interface RibOptions extends DecisionOptions {
   /**
    * Prefixes the Loc-RIB is expected to hold per family: pre-sizes its tables and the path
    * records so that loading a full table does not rehash and copy them as they grow (per-peer
-   * Adj-RIB-In sizes come from {@link PeerConfig.expectedRoutes}). Default: start small.
+   * Adj-RIB-In sizes come from {@link PeerConfig.expectedRoutes}). The memory is committed when
+   * the RIB is built (it shows in the RSS from then on), so that filling it takes no page
+   * faults. Default: start small.
    */
   readonly expectedRoutes?: ExpectedRoutes;
   /**

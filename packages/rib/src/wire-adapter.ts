@@ -31,6 +31,7 @@ import {
 import type { InternedAttributes } from './attribute-store.js';
 import { confedAsPathError } from './confederation.js';
 import type { PeerKind } from './peer.js';
+import { nlriToWords } from './prefix-key.js';
 import type { Rib } from './rib.js';
 import {
   type AsPathSegment,
@@ -299,15 +300,61 @@ export function ingestUpdate(
   }
   let announced = 0;
   let withdrawn = 0;
-  walkUpdatePrefixes(body, ctx, (what, afi, length, bytes, offset, pathId) => {
-    const set = afi === 1 && what === 'announce' && mpReach?.afi !== 1 ? set4 : setMp;
+  // IPv4 announcements are handed over in runs sharing a set (Rib.announceIpv4Run, which reads
+  // their Loc-RIB slots ahead); a run ends at a change of set or a withdrawal, so the order of
+  // the UPDATE's prefixes is kept.
+  const run = ipv4Run;
+  run.count = 0;
+  walkUpdatePrefixes(body, ctx, (what, afi, length, bytes, offset, pathId, source) => {
+    // IPv4 routes of the NLRI field take NEXT_HOP; those of MP_REACH_NLRI its next hop.
+    const set = afi === 1 && source === 'field' ? set4 : setMp;
     if (what === 'withdraw' || asWithdraw || set === undefined) {
+      if (run.count > 0) flushRun(rib, peer, run);
       rib.withdrawNlri(peer, afi, length, bytes, offset, pathId ?? 0);
       withdrawn++;
+    } else if (afi === 1) {
+      if (run.count > 0 && (run.set !== set || run.count === RUN_MAX)) flushRun(rib, peer, run);
+      nlriToWords(1, length, bytes, offset, run.words);
+      run.set = set;
+      run.addresses[run.count] = run.words[0]!;
+      run.lengths[run.count] = length;
+      run.pathIds[run.count++] = pathId ?? 0;
+      announced++;
     } else {
       rib.announceNlri(peer, afi, length, bytes, offset, pathId ?? 0, set);
       announced++;
     }
   });
+  if (run.count > 0) flushRun(rib, peer, run);
   return action === undefined ? { announced, withdrawn } : { announced, withdrawn, action };
+}
+
+/** Most IPv4 prefixes staged before they are handed over. */
+const RUN_MAX = 1024;
+
+/** IPv4 announcements of one UPDATE staged for {@link Rib.announceIpv4Run}. */
+interface Ipv4Run {
+  set: InternedAttributes | undefined;
+  count: number;
+  readonly addresses: Uint32Array;
+  readonly lengths: Uint8Array;
+  readonly pathIds: Uint32Array;
+  readonly words: Uint32Array;
+}
+
+/** Shared by every call: ingestUpdate hands each run over before it returns. */
+const ipv4Run: Ipv4Run = {
+  set: undefined,
+  count: 0,
+  addresses: new Uint32Array(RUN_MAX),
+  lengths: new Uint8Array(RUN_MAX),
+  pathIds: new Uint32Array(RUN_MAX),
+  words: new Uint32Array(2),
+};
+
+function flushRun(rib: Rib, peer: number, run: Ipv4Run): void {
+  const n = run.count;
+  run.count = 0;
+  rib.announceIpv4Run(peer, run.addresses, run.lengths, n, run.set!, run.pathIds);
+  run.set = undefined;
 }

@@ -32,6 +32,43 @@ function craft(origin: number, withNextHop = true): Uint8Array {
 }
 
 describe('ingestUpdate', () => {
+  it('gives IPv4 routes of MP_REACH_NLRI its next hop, and those of the NLRI field NEXT_HOP', () => {
+    const { rib, peer } = setup();
+    // ORIGIN, AS_PATH 65001, NEXT_HOP 192.0.2.1, MP_REACH_NLRI IPv4 next hop 198.51.100.7 with
+    // 10.2.0.0/24, then 10.1.0.0/24 in the NLRI field.
+    const attrs = [
+      ...[0x40, 1, 1, 0],
+      ...[0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xe9],
+      ...[0x40, 3, 4, 192, 0, 2, 1],
+      ...[0x80, 14, 13, 0, 1, 1, 4, 198, 51, 100, 7, 0, 24, 10, 2, 0],
+    ];
+    const update = Uint8Array.from([0, 0, 0, attrs.length, ...attrs, 24, 10, 1, 0]);
+    expect(ingestUpdate(rib, peer, update, AS4)).toEqual({ announced: 2, withdrawn: 0 });
+    const nh = (p: string) => [...rib.best(parsePrefix(p))!.attributes.attributes.nextHop];
+    expect(nh('10.1.0.0/24')).toEqual([192, 0, 2, 1]);
+    expect(nh('10.2.0.0/24')).toEqual([198, 51, 100, 7]);
+  });
+
+  it('keeps the order of withdrawals and announcements of one UPDATE', () => {
+    const { rib, peer } = setup();
+    const a = routeAttributes({ asPath: asSequence(65001), nextHop: parseAddress('192.0.2.1') });
+    const prefixes = ['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24'].map((p) => ({
+      prefix: parsePrefix(p),
+      pathId: 0,
+    }));
+    ingestUpdate(rib, peer, body(packAnnouncements(1, a, prefixes, pack)[0]!), AS4);
+    // Withdraws 10.0.1.0/24 (Withdrawn Routes come first) and announces 10.0.3.0/24.
+    const attrs = [0x40, 1, 1, 0, 0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xe9, 0x40, 3, 4, 192, 0, 2, 1];
+    const update = Uint8Array.from([0, 4, 24, 10, 0, 1, 0, attrs.length, ...attrs, 24, 10, 0, 3]);
+    expect(ingestUpdate(rib, peer, update, AS4)).toEqual({ announced: 1, withdrawn: 1 });
+    expect(rib.flush().map((c) => `${formatPrefix(c.prefix)} ${c.best ? 'up' : 'down'}`)).toEqual([
+      '10.0.0.0/24 up',
+      '10.0.1.0/24 down',
+      '10.0.2.0/24 up',
+      '10.0.3.0/24 up',
+    ]);
+  });
+
   it('treats confederation segments from outside the confederation as withdraw (RFC 5065 §5)', () => {
     const { rib, peer } = setup();
     const prefix = { prefix: parsePrefix('10.0.0.0/24'), pathId: 0 };

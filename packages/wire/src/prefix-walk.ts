@@ -26,6 +26,13 @@ import { AttributeFlag, AttributeType, UpdateMessageErrorSubcode } from './iana.
 export type PrefixWalkKind = 'announce' | 'withdraw';
 
 /**
+ * Where the visited prefix was: the UPDATE's own Withdrawn Routes or NLRI field (`field`, IPv4
+ * only), or MP_REACH_NLRI / MP_UNREACH_NLRI (`mp`). IPv4 routes may come in both in one UPDATE,
+ * with different next hops (NEXT_HOP for the field, the MP_REACH_NLRI next hop for the others).
+ */
+export type PrefixWalkSource = 'field' | 'mp';
+
+/**
  * Receives one prefix.
  *
  * @param kind - announced (NLRI, MP_REACH_NLRI) or withdrawn (Withdrawn Routes, MP_UNREACH_NLRI)
@@ -35,6 +42,7 @@ export type PrefixWalkKind = 'announce' | 'withdraw';
  * @param offset - index in `bytes` of the first prefix octet; `ceil(length / 8)` octets follow,
  *   trailing bits as received (mask them if you need a canonical prefix)
  * @param pathId - ADD-PATH path identifier, or `undefined` when the family has none
+ * @param source - the field it came from
  */
 export type PrefixVisitor = (
   kind: PrefixWalkKind,
@@ -43,6 +51,7 @@ export type PrefixVisitor = (
   bytes: Uint8Array,
   offset: number,
   pathId: number | undefined,
+  source: PrefixWalkSource,
 ) => void;
 
 const IPV4_UNICAST = familyKey(1, 1);
@@ -59,6 +68,7 @@ function walkField(
   afi: 1 | 2,
   addPath: boolean,
   kind: PrefixWalkKind,
+  source: PrefixWalkSource,
   visitor: PrefixVisitor,
   subcode: number,
 ): number {
@@ -77,7 +87,7 @@ function walkField(
     if (length > max) fail(subcode, `prefix length ${length} exceeds ${max}`);
     const next = pos + 1 + ((length + 7) >> 3);
     if (next > end) fail(subcode, `prefix /${length} runs past the field`);
-    visitor(kind, afi, length, buf, pos + 1, pathId);
+    visitor(kind, afi, length, buf, pos + 1, pathId, source);
     pos = next;
     count++;
   }
@@ -113,7 +123,7 @@ export function walkUpdatePrefixes(
   }
   const addPath4 = ctx.addPath.has(IPV4_UNICAST);
   const netField = UpdateMessageErrorSubcode.INVALID_NETWORK_FIELD;
-  let count = walkField(body, 2, withdrawnEnd, 1, addPath4, 'withdraw', visitor, netField);
+  let count = walkField(body, 2, withdrawnEnd, 1, addPath4, 'withdraw', 'field', visitor, netField);
   let pos = attrStart;
   while (pos < attrEnd) {
     const flags = body[pos]!;
@@ -136,14 +146,14 @@ export function walkUpdatePrefixes(
     if ((afi !== 1 && afi !== 2) || safi !== 1) continue;
     const addPath = ctx.addPath.has(afi === 1 ? IPV4_UNICAST : IPV6_UNICAST);
     if (type === AttributeType.MP_UNREACH_NLRI) {
-      count += walkField(body, vStart + 3, vEnd, afi, addPath, 'withdraw', visitor, optErr);
+      count += walkField(body, vStart + 3, vEnd, afi, addPath, 'withdraw', 'mp', visitor, optErr);
       continue;
     }
     if (len < 4) fail(optErr, 'MP_REACH_NLRI without next hop length');
     const nlriStart = vStart + 5 + body[vStart + 3]!;
     if (nlriStart > vEnd) fail(optErr, 'MP_REACH_NLRI next hop overruns');
-    count += walkField(body, nlriStart, vEnd, afi, addPath, 'announce', visitor, optErr);
+    count += walkField(body, nlriStart, vEnd, afi, addPath, 'announce', 'mp', visitor, optErr);
   }
-  count += walkField(body, attrEnd, n, 1, addPath4, 'announce', visitor, netField);
+  count += walkField(body, attrEnd, n, 1, addPath4, 'announce', 'field', visitor, netField);
   return count;
 }

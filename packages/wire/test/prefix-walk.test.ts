@@ -55,6 +55,20 @@ describe('walkUpdatePrefixes', () => {
     ]);
   });
 
+  it('says which field each prefix came from', () => {
+    // IPv4 in MP_REACH_NLRI (next hop 198.51.100.7) and in the NLRI field (NEXT_HOP).
+    const body = hex(
+      `0004 180a0302 001e 40010100 400200 400304c0000201 ` +
+        `800e0d 000101 04 c6336407 00 180a0200 ` +
+        `180a0100`,
+    );
+    const sources: string[] = [];
+    walkUpdatePrefixes(body, DEFAULT_CONTEXT, (kind, _afi, _length, bytes, offset, _id, source) => {
+      sources.push(`${kind} ${bytes[offset + 1]} ${source}`);
+    });
+    expect(sources).toEqual(['withdraw 3 field', 'announce 2 mp', 'announce 1 field']);
+  });
+
   it('reads ADD-PATH path identifiers per family', () => {
     const ctx = createContext({ addPath: new Set([familyKey(1, 1)]) });
     const body = hex('0000 0000 00000007 180a0102');
