@@ -49,7 +49,11 @@ export type NextHopResolver = (nextHop: Uint8Array) => number | undefined;
 export interface RibComponents {
   /** Next-hop cost resolver (default: every next hop reachable at cost 0). */
   readonly nextHopResolver?: NextHopResolver;
-  /** Shared attribute store (default: a new one). */
+  /**
+   * Shared attribute store (default: a new one). RIBs sharing one keep their own eligibility
+   * (next-hop cost, loop checks) of each set; a set both use is re-checked when the other RIB
+   * checked it last.
+   */
   readonly attributeStore?: AttributeStore;
 }
 

@@ -122,6 +122,9 @@ function isInterned(a: RouteAttributes | InternedAttributes): a is InternedAttri
   return (a as InternedAttributes).key !== undefined && (a as InternedAttributes).id !== undefined;
 }
 
+/** The next eligibility epoch of any RIB (see Rib.epoch). */
+let nextEpoch = 0;
+
 /** Prefixes whose Loc-RIB slots {@link Rib.announceIpv4Run} reads ahead at a time. */
 const RUN_GROUP = 16;
 
@@ -163,7 +166,13 @@ export class Rib {
   readAhead = 0;
   /** Home slots of the group {@link Rib.announceIpv4Run} is inserting. */
   private readonly homes = new Int32Array(RUN_GROUP);
-  private epoch = 0;
+  /**
+   * The eligibility epoch: a set's cached eligibility (in the attribute store) is this RIB's
+   * while it is stamped with this number. Drawn from {@link nextEpoch}, so that two RIBs sharing
+   * a store never take each other's cached results for their own (their resolvers and loop
+   * checks may differ); they re-settle a set when the other one settled it last.
+   */
+  private epoch = nextEpoch++;
 
   /**
    * @param options - local AS, router id, decision options
@@ -748,7 +757,7 @@ export class Rib {
 
   /** Re-resolves every next hop (the IGP changed) and re-decides every prefix. */
   nextHopsChanged(): void {
-    this.epoch++;
+    this.epoch = nextEpoch++;
     for (const f of [0, 1]) {
       const fam = this.families[f]!;
       const slots: number[] = [];

@@ -1,6 +1,7 @@
 import { formatPrefix, type Prefix, parseAddress, parsePrefix } from '@bgp/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AttributeStore } from '../src/attribute-store.js';
 import type { PeerConfig } from '../src/peer.js';
 import { Rib } from '../src/rib.js';
 import { asSequence, type RouteAttributes, routeAttributes } from '../src/route-attributes.js';
@@ -325,6 +326,25 @@ describe('Rib', () => {
     rib.nextHopsChanged();
     expect(rib.best(p)?.peer.id).toBe(b);
     expect(rib.explain(p).candidates.find((c) => !c.best)?.ineligible).toBe('next-hop-unreachable');
+  });
+
+  it('RIBs sharing an attribute store keep their own next-hop reachability of each set', () => {
+    const store = new AttributeStore();
+    const unreachable = new Rib(
+      { localAsn: LOCAL_AS, routerId: 1 },
+      { attributeStore: store, nextHopResolver: () => undefined },
+    );
+    const reachable = new Rib(
+      { localAsn: LOCAL_AS, routerId: 1 },
+      { attributeStore: store, nextHopResolver: () => 5 },
+    );
+    const p = parsePrefix('10.0.0.0/8');
+    for (let round = 0; round < 2; round++) {
+      for (const rib of [unreachable, reachable]) rib.announce(rib.addPeer(PEERS[0]!), p, POOL[0]!);
+      expect(unreachable.best(p)).toBeUndefined();
+      expect(reachable.best(p)?.attributes.id).toBe(store.intern(POOL[0]!).id);
+      expect(unreachable.explain(p).candidates[0]?.ineligible).toBe('next-hop-unreachable');
+    }
   });
 
   it('locally originated routes enter through the same path and win as eBGP does over iBGP', () => {
