@@ -131,6 +131,9 @@ export class BirdDaemon extends DaemonBase {
   }
 
   private writeConfig(): void {
+    if (this.peerConfigs.some((p) => p.extendedNextHop)) {
+      throw new Error('extendedNextHop is not implemented by the BIRD driver');
+    }
     if (this.peerConfigs.some((p) => p.ttlSecurityHops !== undefined)) {
       throw new Error('ttlSecurityHops is not implemented by the BIRD driver');
     }

@@ -167,8 +167,13 @@ export class ExabgpDaemon extends DaemonBase {
         '  capability {',
         '    route-refresh;',
         ...(p.gracefulRestart ? [`    graceful-restart ${p.gracefulRestart.restartTime};`] : []),
+        ...(p.extendedNextHop ? ['    nexthop;'] : []),
         '  }',
-        '  family { ipv4 unicast; }',
+        // ExaBGP offers a next hop family only when that family is configured too.
+        p.extendedNextHop
+          ? '  family { ipv4 unicast; ipv6 unicast; }'
+          : '  family { ipv4 unicast; }',
+        ...(p.extendedNextHop ? ['  nexthop { ipv4 unicast ipv6; }'] : []),
         '  api {',
         '    processes [ api ];',
         '    neighbor-changes;',

@@ -215,6 +215,9 @@ export class FrrDaemon extends DaemonBase {
   }
 
   private writeConfig(): void {
+    if (this.peerConfigs.some((p) => p.extendedNextHop)) {
+      throw new Error('extendedNextHop is not implemented by the FRR driver');
+    }
     const gr = this.peerConfigs.find((p) => p.gracefulRestart)?.gracefulRestart;
     const lines = [
       `hostname frr-${this.routerId}`,

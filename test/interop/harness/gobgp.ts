@@ -151,6 +151,9 @@ export class GobgpDaemon extends DaemonBase {
   }
 
   private writeConfig(): void {
+    if (this.peerConfigs.some((p) => p.extendedNextHop)) {
+      throw new Error('extendedNextHop is not implemented by the GoBGP driver');
+    }
     const lines = [
       '[global.config]',
       `  as = ${this.asn}`,

@@ -39,6 +39,12 @@ export interface PeerConfig {
   readonly ttlSecurityHops?: number;
   /** Connect-retry interval in seconds (small values speed tests up; daemon default otherwise). */
   readonly connectRetry?: number;
+  /**
+   * Accept IPv4 unicast routes with IPv6 next hops (RFC 8950): advertise the extended next hop
+   * capability for them. Implemented by the ExaBGP driver (FRR 8.4 offers it on IPv6 sessions
+   * only); the others throw.
+   */
+  readonly extendedNextHop?: boolean;
 }
 
 /** A route the daemon originates. */
