@@ -44,6 +44,13 @@ export interface InternedAttributes {
   readonly neighborAs: number;
 }
 
+/** Whether `a` is an interned set rather than plain attributes. */
+export function isInternedAttributes(
+  a: RouteAttributes | InternedAttributes,
+): a is InternedAttributes {
+  return (a as InternedAttributes).key !== undefined && (a as InternedAttributes).id !== undefined;
+}
+
 /**
  * The view {@link AttributeStore.get} hands out: columns read through, attributes decoded on
  * first use (a consumer walking changes in hash order would otherwise decode a set per prefix

@@ -243,6 +243,30 @@ export class KeyTable {
   }
 
   /**
+   * Computes the home slots of the two-word keys `(k0s[i], k1s[i])` for `i` in `[from, to)` into
+   * `homes[i - from]`, and reads each slot's value and key words: their cache misses overlap here
+   * rather than come one per insert. Returns a value derived from what it read, for the caller
+   * to keep (so that the reads are not optimized away).
+   */
+  readAhead2(
+    k0s: Uint32Array,
+    k1s: Uint8Array,
+    from: number,
+    to: number,
+    homes: Int32Array,
+  ): number {
+    const values = this.values;
+    const keys = this.keys;
+    let touched = 0;
+    for (let i = from; i < to; i++) {
+      const home = this.home2(k0s[i]!, k1s[i]!);
+      homes[i - from] = home;
+      touched ^= values[home]! ^ keys[home * 2]!;
+    }
+    return touched;
+  }
+
+  /**
    * {@link KeyTable.insertSlot2} from the key's home slot ({@link KeyTable.home2}), for a caller
    * that computed it already (to read the slot ahead, see Rib.announceIpv4Run).
    */

@@ -1,46 +1,47 @@
 /**
- * Adj-RIB-In per peer and the Loc-RIB, over compact storage.
- *
- * Layout (per address family, IPv4 and IPv6 unicast):
+ * Adj-RIB-In per peer and the Loc-RIB, over compact storage. Per address family:
  *
  * ```
  *  Loc-RIB: KeyTable (prefix) ──► head path record ─ next ─► other paths for the same prefix
  *                                  │ prefix key, peer, path id, attr set id, flags
  * ```
  *
- * A path record (see {@link NodePool}) is one route of one peer. The Loc-RIB entry of a prefix
- * points at the chain of the paths competing for it, best first; a peer's Adj-RIB-In is the set
- * of records carrying its id: a route received is found by walking its prefix's chain (one path
- * per peer, or per path id with ADD-PATH), and a peer's routes by scanning the records, which
- * carry their prefix key. A separate hash table per peer cost a second random memory access for
- * every route received and a third of the load time. Attribute sets are interned
- * ({@link AttributeStore}) and reference-counted by path. The decision process
- * ({@link selectBest}) runs on every change to a prefix's paths; with a single path, which is
+ * A path record ({@link NodePool}) is one route of one peer. A prefix's Loc-RIB entry points at
+ * the chain of the paths competing for it, best first; a peer's Adj-RIB-In is the records
+ * carrying its id: a route received is found on its prefix's chain, a peer's routes by scanning
+ * the records, which carry their prefix key (a hash table per peer cost a second random memory
+ * access per route received). Attribute sets are interned ({@link AttributeStore}),
+ * reference-counted by path, and their eligibility is cached ({@link Eligibility}). The decision
+ * process ({@link selectBest}) runs on every change to a prefix's paths; with a single path,
  * most of a full table, it reduces to an eligibility check.
  *
- * Changed prefixes are collected (deduplicated) until {@link Rib.flush}, which returns them as one
- * batch and hands the batch to every subscriber: Adj-RIB-Out and datapath feeders diff against
- * their own state, so a batch says only "this prefix changed; here is its best path now".
+ * Changed prefixes are listed once each ({@link ChangeList}) until {@link Rib.flush}, which hands
+ * them to every subscriber as one batch: Adj-RIB-Out and datapath feeders diff against their own
+ * state, so a batch says only "this prefix changed; here is its best path now".
  *
- * Graceful restart (RFC 4724) is the stale-mark-and-sweep cycle: {@link Rib.markStale} when the
- * session goes down, re-announcements clear the mark, {@link Rib.sweepStale} at End-of-RIB or
- * when the caller's stale timer fires.
+ * Graceful restart (RFC 4724) is stale-mark-and-sweep: {@link Rib.markStale} when the session
+ * goes down, re-announcements clear the mark, {@link Rib.sweepStale} at End-of-RIB or when the
+ * caller's stale timer fires.
  *
  * @module
  */
 import type { Prefix } from '@bgp/wire';
-import { AttributeStore, type InternedAttributes } from './attribute-store.js';
-import { asPathLoops } from './confederation.js';
+import {
+  AttributeStore,
+  type InternedAttributes,
+  isInternedAttributes,
+} from './attribute-store.js';
+import { ChangeList, type EligibilityOf, HEAD, LISTED } from './change-list.js';
 import {
   type Candidate,
   explainSelection,
-  type IneligibleReason,
   rankCandidates,
   selectBest,
   selectMultipath,
 } from './decision.js';
+import { Eligibility, REASONS } from './eligibility.js';
 import { KeyTable } from './key-table.js';
-import { type BatchColumns, type BatchFamily, batchColumns, LocRibBatch } from './loc-rib-batch.js';
+import { type BatchFamily, LocRibBatch } from './loc-rib-batch.js';
 import { NodePool, PATH_STALE } from './node-pool.js';
 import { type ExpectedRoutes, makePeer, type Peer, type PeerConfig } from './peer.js';
 import { nlriToWords, prefixToWords, prefixWidth, wordsToPrefix } from './prefix-key.js';
@@ -48,7 +49,6 @@ import type {
   Explanation,
   LocRibChange,
   LocRibListener,
-  NextHopResolver,
   RibComponents,
   RibOptions,
   RibRoute,
@@ -66,28 +66,10 @@ export type {
 } from './rib-types.js';
 
 interface Family {
-  readonly afi: 1 | 2;
-  readonly width: number;
+  /** The Loc-RIB: prefix key to head path (see change-list for the value's bits). */
   readonly dest: KeyTable;
-  /** Keys of changed prefixes since the last flush, `width` words each (see markDirtySlot). */
-  dirty: Uint32Array;
-  /** Number of keys in `dirty`. */
-  dirtyCount: number;
-  /** Loc-RIB slot of each key in `dirty`, valid while `dest.layout` equals `dirtyLayout`. */
-  dirtySlots: Int32Array;
-  /** `dest.layout` when the first key of this batch was listed. */
-  dirtyLayout: number;
-  /** Head path of each key in `dirty` when it was listed: still its head while `fresh`. */
-  dirtyHeads: Int32Array;
-  /**
-   * The batch is fresh: every prefix listed so far was added by it and has not changed since, so
-   * its Loc-RIB entry carries no {@link LISTED} bit and its head path is in `dirtyHeads`. A table
-   * loading is all fresh batches, which flush without reading the Loc-RIB table again (that read
-   * was a cache miss per route). The first other change ends it ({@link Rib.unfresh}).
-   */
-  fresh: boolean;
-  /** Columns of the last flushed batch of this family, reused by the next. */
-  out: BatchColumns;
+  /** Prefixes changed since the last flush. */
+  readonly changes: ChangeList;
 }
 
 interface PeerState {
@@ -99,31 +81,6 @@ interface PeerState {
   /** Paths expected from this peer per family index ({@link PeerConfig.expectedRoutes}). */
   readonly expected: readonly [number, number];
 }
-
-/**
- * A Loc-RIB entry's value is its head path's index, with the {@link LISTED} bit set while the
- * prefix is listed in the current batch (unless the batch is fresh, see Family.fresh). The bit lives in the entry itself, not in a side array,
- * because setting it is then a write to a cache line the insert has just touched: a separate
- * array of flags cost a cache miss per route on a full-table load.
- */
-const HEAD = 0x3fffffff;
-/** See {@link HEAD}. */
-const LISTED = 0x40000000;
-
-const REASONS: readonly (IneligibleReason | undefined)[] = [
-  undefined,
-  'next-hop-unreachable',
-  'as-loop',
-  'originator-id-loop',
-  'cluster-list-loop',
-];
-
-function isInterned(a: RouteAttributes | InternedAttributes): a is InternedAttributes {
-  return (a as InternedAttributes).key !== undefined && (a as InternedAttributes).id !== undefined;
-}
-
-/** The next eligibility epoch of any RIB (see Rib.epoch). */
-let nextEpoch = 0;
 
 /** Prefixes whose Loc-RIB slots {@link Rib.announceIpv4Run} reads ahead at a time. */
 const RUN_GROUP = 16;
@@ -148,8 +105,8 @@ export class Rib {
   readonly options: RibOptions;
   /** Interned attribute sets. */
   readonly attributes: AttributeStore;
-  private readonly resolver: NextHopResolver | undefined;
-  private readonly clusterId: number;
+  /** Loop checks and next-hop reachability of each attribute set, cached. */
+  private readonly eligible: Eligibility;
   private readonly families: readonly [Family, Family];
   private readonly peers: (PeerState | undefined)[] = [];
   /** Path records per family index: every peer's Adj-RIB-In, chained per Loc-RIB prefix. */
@@ -166,13 +123,6 @@ export class Rib {
   readAhead = 0;
   /** Home slots of the group {@link Rib.announceIpv4Run} is inserting. */
   private readonly homes = new Int32Array(RUN_GROUP);
-  /**
-   * The eligibility epoch: a set's cached eligibility (in the attribute store) is this RIB's
-   * while it is stamped with this number. Drawn from {@link nextEpoch}, so that two RIBs sharing
-   * a store never take each other's cached results for their own (their resolvers and loop
-   * checks may differ); they re-settle a set when the other one settled it last.
-   */
-  private epoch = nextEpoch++;
 
   /**
    * @param options - local AS, router id, decision options
@@ -181,28 +131,19 @@ export class Rib {
   constructor(options: RibOptions, components: RibComponents = {}) {
     this.options = options;
     this.attributes = components.attributeStore ?? new AttributeStore();
-    this.resolver = components.nextHopResolver;
-    this.clusterId = (options.clusterId ?? options.routerId) >>> 0;
+    this.eligible = new Eligibility(this.attributes, options, components.nextHopResolver);
     const expected = options.expectedRoutes;
     this.pools = [
       new NodePool(prefixWidth(1), Math.max(1024, expected?.ipv4 ?? 0)),
       new NodePool(prefixWidth(2), Math.max(1024, expected?.ipv6 ?? 0)),
     ];
-    const fam = (afi: 1 | 2): Family => ({
-      afi,
-      width: prefixWidth(afi),
-      dest: new KeyTable(
+    const fam = (afi: 1 | 2): Family => {
+      const dest = new KeyTable(
         prefixWidth(afi),
         Math.max(1024, KeyTable.capacityFor((afi === 1 ? expected?.ipv4 : expected?.ipv6) ?? 0)),
-      ),
-      dirty: new Uint32Array(1024 * prefixWidth(afi)),
-      dirtyCount: 0,
-      dirtySlots: new Int32Array(1024),
-      dirtyLayout: 0,
-      dirtyHeads: new Int32Array(1024),
-      fresh: true,
-      out: batchColumns(0, prefixWidth(afi)),
-    });
+      );
+      return { dest, changes: new ChangeList(afi, dest) };
+    };
     this.families = [fam(1), fam(2)];
     const local: Peer = {
       id: LOCAL_PEER,
@@ -281,12 +222,12 @@ export class Rib {
 
   /** Interns `attrs` (or returns it when already interned). */
   intern(attrs: RouteAttributes | InternedAttributes): InternedAttributes {
-    if (isInterned(attrs)) return attrs;
+    if (isInternedAttributes(attrs)) return attrs;
     const set = this.attributes.intern(attrs);
     // Check the set's eligibility now, while its decoded form is at hand: by the flush it may
     // have left the store's small cache of decoded sets, and decoding it again only to check it
     // cost more than the check (a full table has a set per ten routes).
-    if (this.attributes.igpEpochOf(set.id) !== this.epoch) this.settle(set.id, attrs);
+    this.eligible.settleNew(set.id, attrs);
     return set;
   }
 
@@ -357,8 +298,8 @@ export class Rib {
    * prefix `i` is `addresses[i]`/`lengths[i]` (host bits clear), with path id `pathIds[i]` when
    * given. The same as {@link Rib.announceIpv4} for each in turn, and faster on a large table:
    * it reads the Loc-RIB slots of a group of prefixes before inserting them, so that their cache
-   * misses overlap instead of coming one after another (on a full-table load, one miss per route
-   * was most of the insert time).
+   * misses overlap instead of coming one after another (10 to 20 % of the time of loading a
+   * million routes, in an A/B of the two).
    */
   announceIpv4Run(
     peer: number,
@@ -370,8 +311,7 @@ export class Rib {
   ): void {
     const ps = this.state(peer);
     const ids = ps.addPath[0] ? pathIds : undefined;
-    const fam = this.families[0];
-    const dest = fam.dest;
+    const { dest, changes } = this.families[0];
     const nodes = this.pools[0];
     const id = attrs.id;
     const words = this.words;
@@ -381,17 +321,7 @@ export class Rib {
     let added = 0;
     for (let start = 0; start < count; start += RUN_GROUP) {
       const end = Math.min(count, start + RUN_GROUP);
-      // Read ahead: the home slot of every prefix of the group, its value and key.
-      const homes = this.homes;
-      const values = dest.values;
-      const keys = dest.keys;
-      let touched = 0;
-      for (let i = start; i < end; i++) {
-        const home = dest.home2(addresses[i]!, lengths[i]!);
-        homes[i - start] = home;
-        touched ^= values[home]! ^ keys[home * 2]!;
-      }
-      this.readAhead = touched;
+      this.readAhead = dest.readAhead2(addresses, lengths, start, end, this.homes);
       const capacity = dest.capacity;
       for (let i = start; i < end; i++) {
         const k0 = addresses[i]!;
@@ -399,13 +329,16 @@ export class Rib {
         // The homes were computed for this capacity; a growth on the way invalidates them.
         const ds =
           dest.capacity === capacity
-            ? dest.insertSlot2At(homes[i - start]!, k0, k1)
+            ? dest.insertSlot2At(this.homes[i - start]!, k0, k1)
             : dest.insertSlot2(k0, k1);
         const pathId = ids === undefined ? 0 : ids[i]!;
         if (dest.inserted) {
-          const n = nodes.allocIpv4(k0, k1, peer, pathId, id);
-          dest.values[ds] = fam.fresh ? n : n | LISTED;
-          this.listIpv4(fam, ds, n, k0, k1);
+          dest.values[ds] = changes.addedIpv4(
+            ds,
+            nodes.allocIpv4(k0, k1, peer, pathId, id),
+            k0,
+            k1,
+          );
           added++;
         } else {
           if (added > 0) {
@@ -469,11 +402,10 @@ export class Rib {
    */
   private addFirstPath(ps: PeerState, f: number, ds: number, pathId: number, attr: number): void {
     this.attributes.retain(attr);
-    const fam = this.families[f]!;
+    const { dest, changes } = this.families[f]!;
     const n = this.pools[f]!.alloc(this.words, ps.peer.id, pathId, attr);
-    fam.dest.values[ds] = fam.fresh ? n : n | LISTED;
+    dest.values[ds] = changes.added(ds, n, this.words);
     ps.counts[f]!++;
-    this.list(fam, ds, n);
   }
 
   /** A path for the prefix in Loc-RIB slot `ds` (key in `this.words`), which has paths already. */
@@ -563,109 +495,16 @@ export class Rib {
     dest.values[ds] = b | (dest.values[ds]! & LISTED);
   }
 
-  /**
-   * Lists the prefix in Loc-RIB slot `ds` (key in `this.words`) as changed, once per batch: the
-   * entry's LISTED bit says it is listed already. A prefix removed and added again within a batch may be
-   * listed twice; flush skips the second listing while the prefix exists (its bit is clear by
-   * then), and otherwise reports the removal twice, which consumers treat as idempotent.
-   */
+  /** Lists the prefix in Loc-RIB slot `ds` (key in `this.words`) as changed (once per batch). */
   private markDirtySlot(f: number, ds: number): void {
-    const fam = this.families[f]!;
-    if (fam.fresh) this.unfresh(fam);
-    const values = fam.dest.values;
-    const v = values[ds]!;
-    if ((v & LISTED) !== 0) return;
-    values[ds] = v | LISTED;
-    this.list(fam, ds, v & HEAD);
-  }
-
-  /** Ends a fresh batch ({@link Family.fresh}): marks every prefix listed so far {@link LISTED}. */
-  private unfresh(fam: Family): void {
-    fam.fresh = false;
-    const dest = fam.dest;
-    const values = dest.values;
-    const moved = dest.layout !== fam.dirtyLayout;
-    const w = fam.width;
-    for (let k = 0; k < fam.dirtyCount; k++) {
-      let slot = fam.dirtySlots[k]!;
-      if (moved) {
-        for (let i = 0; i < w; i++) dest.scratch[i] = fam.dirty[k * w + i]!;
-        slot = dest.find();
-        fam.dirtySlots[k] = slot;
-      }
-      values[slot] = values[slot]! | LISTED;
-    }
-    fam.dirtyLayout = dest.layout;
-  }
-
-  /**
-   * Appends the prefix in Loc-RIB slot `ds` (key in `this.words`, head path `head`) to the batch
-   * being collected.
-   */
-  private list(fam: Family, ds: number, head: number): void {
-    const at = this.listAt(fam, ds, head);
-    for (let i = 0; i < fam.width; i++) fam.dirty[at + i] = this.words[i]!;
-  }
-
-  /** {@link Rib.list} for an IPv4 prefix given as its two key words. */
-  private listIpv4(fam: Family, ds: number, head: number, k0: number, k1: number): void {
-    const at = this.listAt(fam, ds, head);
-    fam.dirty[at] = k0;
-    fam.dirty[at + 1] = k1;
-  }
-
-  /** Lists slot `ds` in the batch being collected; returns where its key goes in `fam.dirty`. */
-  private listAt(fam: Family, ds: number, head: number): number {
-    if (fam.dirtyCount === fam.dirtySlots.length) {
-      const grown = new Uint32Array(fam.dirty.length * 2);
-      grown.set(fam.dirty);
-      fam.dirty = grown;
-      const slots = new Int32Array(fam.dirtySlots.length * 2);
-      slots.set(fam.dirtySlots);
-      fam.dirtySlots = slots;
-      const heads = new Int32Array(slots.length);
-      heads.set(fam.dirtyHeads);
-      fam.dirtyHeads = heads;
-    }
-    if (fam.dirtyCount === 0) fam.dirtyLayout = fam.dest.layout;
-    fam.dirtySlots[fam.dirtyCount] = ds;
-    fam.dirtyHeads[fam.dirtyCount] = head;
-    return fam.dirtyCount++ * fam.width;
-  }
-
-  /** Computes and caches set `id`'s loop checks and next-hop cost for the current epoch. */
-  private settle(id: number, a: RouteAttributes): void {
-    let code = 0;
-    let cost = 0;
-    if (a.originatorId !== undefined && a.originatorId >>> 0 === this.options.routerId >>> 0)
-      code = 3;
-    else if (a.clusterList.some((c) => c >>> 0 === this.clusterId)) code = 4;
-    else if (asPathLoops(a.asPath, this.options.localAsn, this.options.confederation)) code = 2;
-    else if (this.resolver !== undefined) {
-      const c = this.resolver(a.nextHop);
-      if (c === undefined) code = 1;
-      else cost = c;
-    }
-    this.attributes.setIgp(id, this.epoch, code === 0 ? cost : -code);
-  }
-
-  /** Eligibility code of set `id` (0 eligible; see REASONS) and its IGP cost, cached per epoch. */
-  private eligibility(id: number, peerKind: Peer['kind']): number {
-    const store = this.attributes;
-    if (store.igpEpochOf(id) !== this.epoch) this.settle(id, store.get(id).attributes);
-    const c = store.igpCostOf(id);
-    if (c >= 0) return 0;
-    // Locally originated routes are ours: loop checks do not apply, reachability does.
-    if (peerKind === 'local' && c !== -1) return 0;
-    return -c;
+    this.families[f]!.changes.mark(ds, this.words);
   }
 
   private candidateOf(f: number, n: number): Candidate & { node: number; route: RibRoute } {
     const nodes = this.pools[f]!;
     const peer = this.peers[nodes.peer[n]!]!.peer;
     const attrs = this.attributes.get(nodes.attr[n]!);
-    const code = this.eligibility(attrs.id, peer.kind);
-    const igp = this.attributes.igpCostOf(attrs.id);
+    const code = this.eligible.of(attrs.id, peer.kind);
     const route: RibRoute = {
       peer,
       pathId: nodes.pathId(n),
@@ -677,7 +516,7 @@ export class Rib {
       peer,
       pathId: route.pathId,
       attributes: attrs,
-      igpCost: Math.max(0, igp),
+      igpCost: this.eligible.igpCost(attrs.id),
       ...(reason !== undefined ? { ineligible: reason } : {}),
       node: n,
       route,
@@ -757,13 +596,12 @@ export class Rib {
 
   /** Re-resolves every next hop (the IGP changed) and re-decides every prefix. */
   nextHopsChanged(): void {
-    this.epoch = nextEpoch++;
+    this.eligible.invalidate();
     for (const f of [0, 1]) {
       const fam = this.families[f]!;
       const slots: number[] = [];
-      fam.dest.forEach((slot, head) => {
+      fam.dest.forEach((slot) => {
         slots.push(slot);
-        void head;
       });
       for (const slot of slots) {
         fam.dest.keyAt(slot, this.words);
@@ -776,7 +614,7 @@ export class Rib {
 
   /** Number of prefixes changed since the last flush. */
   get pendingChanges(): number {
-    return this.families[0].dirtyCount + this.families[1].dirtyCount;
+    return this.families[0].changes.count + this.families[1].changes.count;
   }
 
   /**
@@ -811,106 +649,16 @@ export class Rib {
   private takeBatch(): LocRibBatch {
     const parts: BatchFamily[] = [];
     for (const f of [0, 1]) {
-      const fam = this.families[f]!;
-      const n = fam.dirtyCount;
-      if (n === 0) continue;
-      const w = fam.width;
-      const dest = fam.dest;
-      const values = dest.values;
-      const scratch = dest.scratch;
-      const dirty = fam.dirty;
-      // The batch's columns are reused from one flush to the next (a batch is valid until the
-      // next flush): allocating five typed arrays per flush cost more than filling them.
-      // Grown for a large batch (a peer down), they shrink back once batches are small again.
-      const have = fam.out.peer.length;
-      if (have < n || (have > 65536 && n <= 16384))
-        fam.out = batchColumns(have < n ? Math.max(n, have * 2) : 16384, w);
-      const { keys, peer, pathId, attr, stale } = fam.out;
-      const nodes = this.pools[f]!;
-      // A fresh batch knows its head paths. Otherwise pass 1 reads the Loc-RIB entry of every
-      // listed prefix, clears its mark, and leaves its head path in `heads` (-1: the prefix is
-      // gone; -2: listed twice, skip): a loop that only reads the entries lets their cache
-      // misses overlap. While no entry of the Loc-RIB table moved (only additions and updates in
-      // this batch), the slots remembered when listing are still right and save a hash probe
-      // per change.
-      let heads = fam.dirtyHeads;
-      let skipped = 0;
-      if (!fam.fresh) {
-        heads = fam.dirtySlots;
-        if (dest.layout === fam.dirtyLayout) {
-          for (let k = 0; k < n; k++) {
-            const slot = heads[k]!;
-            const v = values[slot]!;
-            values[slot] = v & HEAD;
-            if ((v & LISTED) === 0) {
-              heads[k] = -2;
-              skipped++;
-            } else heads[k] = v & HEAD;
-          }
-        } else {
-          for (let k = 0; k < n; k++) {
-            for (let i = 0; i < w; i++) scratch[i] = dirty[k * w + i]!;
-            const slot = dest.find();
-            if (slot < 0) heads[k] = -1;
-            else {
-              const v = values[slot]!;
-              values[slot] = v & HEAD;
-              if ((v & LISTED) === 0) {
-                heads[k] = -2;
-                skipped++;
-              } else heads[k] = v & HEAD;
-            }
-          }
-        }
-      }
-      // Nothing listed twice (the common case): the keys go over in one copy.
-      if (skipped === 0) keys.set(dirty.subarray(0, n * w));
-      // Consecutive changes mostly share a set and a peer (the prefixes of one UPDATE): the
-      // eligibility of the last pair is reused.
-      let lastAttr = -1;
-      let lastPeer = -1;
-      let lastCode = 0;
-      let count = 0;
-      for (let k = 0; k < n; k++) {
-        const head = heads[k]!;
-        if (head === -2) continue;
-        if (skipped !== 0) {
-          const at = k * w;
-          const to = count * w;
-          for (let i = 0; i < w; i++) keys[to + i] = dirty[at + i]!;
-        }
-        if (head >= 0) {
-          const id = nodes.peer[head]!;
-          const a = nodes.attr[head]!;
-          if (a !== lastAttr || id !== lastPeer) {
-            lastAttr = a;
-            lastPeer = id;
-            lastCode = this.eligibility(a, this.peers[id]!.peer.kind);
-          }
-          if (lastCode === 0) {
-            peer[count] = id;
-            pathId[count] = nodes.pathId(head);
-            attr[count] = a;
-            stale[count] = nodes.flags[head]! & PATH_STALE;
-            count++;
-            continue;
-          }
-        }
-        peer[count] = -1;
-        count++;
-      }
-      fam.dirtyCount = 0;
-      fam.fresh = true;
-      if (fam.dirtySlots.length > 65536) {
-        fam.dirty = new Uint32Array(1024 * w);
-        fam.dirtySlots = new Int32Array(1024);
-        fam.dirtyHeads = new Int32Array(1024);
-      }
-      parts.push({ afi: fam.afi, width: w, count, keys, peer, pathId, attr, stale });
+      const part = this.families[f]!.changes.take(this.pools[f]!, this.eligibilityOf);
+      if (part !== undefined) parts.push(part);
     }
     this.attributes.collect();
     return new LocRibBatch(this, parts);
   }
+
+  /** Eligibility by peer id, for {@link ChangeList.take}. */
+  private readonly eligibilityOf: EligibilityOf = (attr, peer) =>
+    this.eligible.of(attr, this.peers[peer]!.peer.kind);
 
   /** Subscribes to flushed batches in column form; returns the unsubscribe function. */
   subscribeBatch(listener: (batch: LocRibBatch) => void): () => void {
@@ -930,7 +678,7 @@ export class Rib {
     const nodes = this.pools[f]!;
     const peer = this.peers[nodes.peer[head]!]!.peer;
     const id = nodes.attr[head]!;
-    if (this.eligibility(id, peer.kind) !== 0) return undefined;
+    if (this.eligible.of(id, peer.kind) !== 0) return undefined;
     return {
       peer,
       pathId: nodes.pathId(head),
@@ -1011,13 +759,13 @@ export class Rib {
     const fam = this.families[afi - 1]!;
     const entries: [Uint32Array, number][] = [];
     fam.dest.forEach((slot, head) => {
-      const k = new Uint32Array(fam.width);
+      const k = new Uint32Array(fam.dest.width);
       fam.dest.keyAt(slot, k);
       entries.push([k, head & HEAD]);
     });
     for (const [k, head] of entries) {
       const best = this.bestOf(afi - 1, head);
-      if (best !== undefined) yield { prefix: wordsToPrefix(fam.afi, k), best };
+      if (best !== undefined) yield { prefix: wordsToPrefix(afi, k), best };
     }
   }
 
@@ -1043,12 +791,7 @@ export class Rib {
   /** Bytes held by the typed-array storage (tables and path records, not attribute sets). */
   get storageBytes(): number {
     let n = this.pools[0].byteLength + this.pools[1].byteLength;
-    for (const fam of this.families)
-      n +=
-        fam.dest.byteLength +
-        fam.dirty.byteLength +
-        fam.dirtySlots.byteLength +
-        fam.dirtyHeads.byteLength;
+    for (const fam of this.families) n += fam.dest.byteLength + fam.changes.byteLength;
     return n;
   }
 }
