@@ -2,7 +2,8 @@
  * Adj-RIB-Out for one neighbour: what we have advertised, what changed since, and the UPDATEs
  * that carry the difference.
  *
- * It consumes Loc-RIB change batches ({@link Rib.subscribe}), applies the export rules
+ * It consumes Loc-RIB change batches ({@link Rib.subscribeBatch} with {@link AdjRibOut.onBatch},
+ * or {@link Rib.subscribe} with {@link AdjRibOut.onChanges}), applies the export rules
  * ({@link exportRoute}) and then the export hook (policy), and keeps the per-prefix difference
  * between what should be advertised and what was. {@link AdjRibOut.generate} turns the
  * difference into UPDATEs: withdrawals packed together, announcements grouped by attribute set
@@ -28,6 +29,7 @@ import type { Prefix } from '@bgp/wire';
 import { AttributeStore } from './attribute-store.js';
 import { type ExportEnvironment, type ExportTarget, exportRoute } from './export-rules.js';
 import { KeyTable } from './key-table.js';
+import type { LocRibBatch } from './loc-rib-batch.js';
 import { prefixToWords, prefixWidth, wordsToPrefix } from './prefix-key.js';
 import type { LocRibChange, Rib, RibRoute } from './rib.js';
 import type { RouteAttributes } from './route-attributes.js';
@@ -87,6 +89,8 @@ const NOT_SENT = -1;
 const UNSENDABLE = -2;
 /** Offset of cached export results: KeyTable values are non-negative. */
 const CACHED = 2;
+/** {@link AdjRibOut.cached} result: not in the cache. */
+const MISS = -3;
 
 /**
  * The state of one address family. Keys are prefix words ({@link prefixToWords}), followed by
@@ -197,9 +201,23 @@ export class AdjRibOut {
           f.sent = new KeyTable(f.width, KeyTable.capacityFor(n));
           f.want = new KeyTable(f.width, KeyTable.capacityFor(n));
         }
-        for (const { prefix, best } of this.rib.locRib(afi)) this.consider(f, prefix, best);
+        // Read as columns: an object per prefix was half the time of a full initial table.
+        this.considerBatch(this.rib.locRibBatch(afi));
         this.endOfRibDue.push(afi);
       }
+    } finally {
+      this.endBatch();
+    }
+  }
+
+  /**
+   * Applies a Loc-RIB change batch in column form (pass this to {@link Rib.subscribeBatch}):
+   * without ADD-PATH or an export hook, it makes no object per change.
+   */
+  onBatch(batch: LocRibBatch): void {
+    this.beginBatch();
+    try {
+      this.considerBatch(batch);
     } finally {
       this.endBatch();
     }
@@ -316,17 +334,35 @@ export class AdjRibOut {
    * id reused within the batch cannot make the cache lie.
    */
   private exported(afi: 1 | 2, prefix: Prefix, route: RibRoute): number {
+    const hit = this.cached(afi, route.attributes.id, route.peer.id);
+    return hit !== MISS ? hit : this.export(afi, prefix, route);
+  }
+
+  /**
+   * The cached outbound set id of (set `attr`, peer `peer`, family), or {@link MISS}; on a miss
+   * the cache's scratch key is left set for {@link AdjRibOut.export} to store the result.
+   */
+  private cached(afi: 1 | 2, attr: number, peer: number): number {
+    if (!this.caching) return MISS;
     const cache = this.cache;
-    if (this.caching) {
-      cache.scratch[0] = route.attributes.id;
-      cache.scratch[1] = route.peer.id * 2 + afi - 1;
-      const hit = cache.get();
-      if (hit >= 0) return hit - CACHED;
-    }
+    cache.scratch[0] = attr;
+    cache.scratch[1] = peer * 2 + afi - 1;
+    const hit = cache.get();
+    return hit >= 0 ? hit - CACHED : MISS;
+  }
+
+  /**
+   * {@link AdjRibOut.exported} after a cache miss: runs the export rules and the hook (which is
+   * given `prefix`, or the prefix in {@link AdjRibOut.words} when that is undefined).
+   */
+  private export(afi: 1 | 2, prefix: Prefix | undefined, route: RibRoute): number {
+    const cache = this.cache;
     let id = NOT_SENT;
     const d = exportRoute(route, afi, this.options, this.env);
     if (d.send) {
-      const attrs = this.hook ? this.hook(prefix, route, this.options, d.attributes) : d.attributes;
+      const attrs = this.hook
+        ? this.hook(prefix ?? wordsToPrefix(afi, this.words), route, this.options, d.attributes)
+        : d.attributes;
       if (attrs !== undefined) {
         id = nextHopSendable(afi, attrs.nextHop.length, this.pack.extendedNextHop ?? false)
           ? this.store.intern(attrs).id
@@ -359,18 +395,46 @@ export class AdjRibOut {
   }
 
   private consider(f: FamilyOut, prefix: Prefix, best: RibRoute | undefined): void {
-    const afi = f.afi;
     prefixToWords(prefix, this.words);
-    let unsendable = false;
     if (f.ids === undefined) {
-      const d = best === undefined ? NOT_SENT : this.exported(afi, prefix, best);
-      if (d === UNSENDABLE) unsendable = true;
-      // `exported` may have interned; the prefix words are still in `words`.
-      this.keyInto(f.sent, f.width);
-      this.queue(f, d, f.sent.get());
-    } else {
-      unsendable = this.considerPaths(f, prefix);
-    }
+      const d = best === undefined ? NOT_SENT : this.exported(f.afi, prefix, best);
+      this.queueBest(f, d);
+    } else this.noteUnsendable(f, this.considerPaths(f, prefix));
+  }
+
+  /**
+   * {@link AdjRibOut.consider} for every change of `batch`, reading its columns: the export
+   * result is looked up by (set, peer) first, and a route object is made only on a miss.
+   */
+  private considerBatch(batch: LocRibBatch): void {
+    const words = this.words;
+    batch.forEach((afi, key, at, peer, i) => {
+      if (this.enabled[afi] !== true) return;
+      const f = this.fams[afi - 1]!;
+      if (f.ids !== undefined || this.hook !== undefined) {
+        this.consider(f, batch.prefixAt(i), batch.bestAt(i));
+        return;
+      }
+      for (let w = 0; w < f.prefixWidth; w++) words[w] = key[at + w]!;
+      let d = NOT_SENT;
+      if (peer >= 0) {
+        d = this.cached(afi, batch.bestAttributeId(i), peer);
+        if (d === MISS) d = this.export(afi, undefined, batch.bestAt(i)!);
+      }
+      this.queueBest(f, d);
+    });
+  }
+
+  /** Queues outbound set `d` for the prefix in {@link AdjRibOut.words} (no ADD-PATH). */
+  private queueBest(f: FamilyOut, d: number): void {
+    // `exported` may have interned; the prefix words are still in `words`.
+    this.keyInto(f.sent, f.width);
+    this.queue(f, d, f.sent.get());
+    this.noteUnsendable(f, d === UNSENDABLE);
+  }
+
+  /** Records whether the prefix in {@link AdjRibOut.words} is unsendable. */
+  private noteUnsendable(f: FamilyOut, unsendable: boolean): void {
     const u = f.unsendable;
     if (unsendable || u.size > 0) {
       this.keyInto(u, f.prefixWidth);

@@ -157,7 +157,7 @@ export class ChangeList {
     const have = this.out.peer.length;
     if (have < n || (have > 65536 && n <= 16384))
       this.out = batchColumns(have < n ? Math.max(n, have * 2) : 16384, w);
-    const { keys, peer, pathId, attr, stale } = this.out;
+    const keys = this.out.keys;
     // A fresh batch knows its head paths. Otherwise pass 1 reads the Loc-RIB entry of every
     // listed prefix, clears its mark, and leaves its head path in `heads` (-1: the prefix is
     // gone; -2: listed twice, skip): a loop that only reads the entries lets their cache misses
@@ -186,40 +186,19 @@ export class ChangeList {
         } else heads[k] = v & HEAD;
       }
     }
-    // Nothing listed twice (the common case): the keys go over in one copy.
+    // Nothing listed twice (the common case): the keys go over in one copy. Otherwise the
+    // prefixes listed twice are left out, keys and heads moved up over them.
+    let count = n;
     if (skipped === 0) keys.set(listed.subarray(0, n * w));
-    // Consecutive changes mostly share a set and a peer (the prefixes of one UPDATE): the
-    // eligibility of the last pair is reused.
-    let lastAttr = -1;
-    let lastPeer = -1;
-    let lastCode = 0;
-    let count = 0;
-    for (let k = 0; k < n; k++) {
-      const head = heads[k]!;
-      if (head === -2) continue;
-      if (skipped !== 0) {
+    else {
+      count = 0;
+      for (let k = 0; k < n; k++) {
+        if (heads[k] === -2) continue;
         for (let i = 0; i < w; i++) keys[count * w + i] = listed[k * w + i]!;
+        heads[count++] = heads[k]!;
       }
-      if (head >= 0) {
-        const id = nodes.peer[head]!;
-        const a = nodes.attr[head]!;
-        if (a !== lastAttr || id !== lastPeer) {
-          lastAttr = a;
-          lastPeer = id;
-          lastCode = eligibility(a, id);
-        }
-        if (lastCode === 0) {
-          peer[count] = id;
-          pathId[count] = nodes.pathId(head);
-          attr[count] = a;
-          stale[count] = nodes.flags[head]! & PATH_STALE;
-          count++;
-          continue;
-        }
-      }
-      peer[count] = -1;
-      count++;
     }
+    fillBest(this.out, 0, heads, count, nodes, eligibility);
     this.count = 0;
     this.fresh = true;
     if (this.slots.length > 65536) {
@@ -227,6 +206,72 @@ export class ChangeList {
       this.slots = new Int32Array(1024);
       this.heads = new Int32Array(1024);
     }
-    return { afi: this.afi, width: w, count, keys, peer, pathId, attr, stale };
+    return { afi: this.afi, width: w, count, ...this.out };
   }
+}
+
+/**
+ * Writes the best path of each of `n` prefixes (head paths `heads[k]`, or -1 for none) into the
+ * columns from index `at` on: its peer, path id, set and stale mark when the head is eligible,
+ * else peer -1. Returns `at + n`.
+ */
+function fillBest(
+  out: BatchColumns,
+  at: number,
+  heads: Int32Array,
+  n: number,
+  nodes: NodePool,
+  eligibility: EligibilityOf,
+): number {
+  const { peer, pathId, attr, stale } = out;
+  // Consecutive prefixes mostly share a set and a peer (the prefixes of one UPDATE): the
+  // eligibility of the last pair is reused.
+  let lastAttr = -1;
+  let lastPeer = -1;
+  let lastCode = 0;
+  let j = at;
+  for (let k = 0; k < n; k++, j++) {
+    const head = heads[k]!;
+    if (head >= 0) {
+      const id = nodes.peer[head]!;
+      const a = nodes.attr[head]!;
+      if (a !== lastAttr || id !== lastPeer) {
+        lastAttr = a;
+        lastPeer = id;
+        lastCode = eligibility(a, id);
+      }
+      if (lastCode === 0) {
+        peer[j] = id;
+        pathId[j] = nodes.pathId(head);
+        attr[j] = a;
+        stale[j] = nodes.flags[head]! & PATH_STALE;
+        continue;
+      }
+    }
+    peer[j] = -1;
+  }
+  return j;
+}
+
+/**
+ * Every prefix of the Loc-RIB table `dest` with its best path, as a batch part in new columns
+ * (prefixes without a usable path included, with peer -1): what a consumer that reads columns
+ * needs of a full table, without an object per prefix.
+ */
+export function snapshotPart(
+  afi: 1 | 2,
+  dest: KeyTable,
+  nodes: NodePool,
+  eligibility: EligibilityOf,
+): BatchFamily {
+  const n = dest.size;
+  const w = dest.width;
+  const out = batchColumns(n, w);
+  const heads = new Int32Array(n);
+  let k = 0;
+  dest.forEach((slot, value) => {
+    dest.keyAt(slot, out.keys, k * w);
+    heads[k++] = value & HEAD;
+  });
+  return { afi, width: w, count: fillBest(out, 0, heads, n, nodes, eligibility), ...out };
 }

@@ -31,7 +31,7 @@ import {
   type InternedAttributes,
   isInternedAttributes,
 } from './attribute-store.js';
-import { ChangeList, type EligibilityOf, HEAD, LISTED } from './change-list.js';
+import { ChangeList, type EligibilityOf, HEAD, LISTED, snapshotPart } from './change-list.js';
 import {
   type Candidate,
   explainSelection,
@@ -747,6 +747,17 @@ export class Rib {
   /** Number of paths from `peer` in family `afi`. */
   adjRibInCount(peer: number, afi: number): number {
     return this.state(peer).counts[afi - 1]!;
+  }
+
+  /**
+   * The whole Loc-RIB of family `afi` as one {@link LocRibBatch}: every prefix, with its best
+   * path or none. A full table for consumers that read columns (an Adj-RIB-Out's initial table)
+   * without an object per prefix; its attribute set ids stay valid until the next flush.
+   */
+  locRibBatch(afi: 1 | 2): LocRibBatch {
+    const f = afi - 1;
+    const { dest } = this.families[f]!;
+    return new LocRibBatch(this, [snapshotPart(afi, dest, this.pools[f]!, this.eligibilityOf)]);
   }
 
   /** Every prefix of family `afi` with its best path (prefixes without a usable path skipped). */

@@ -41,7 +41,11 @@ function announcedOf(m: UpdateMessage): readonly NlriEntry[] {
   ];
 }
 
-function setup(mrai = 0): {
+/** With `columns`, the Adj-RIB-Out reads column batches (onBatch), else change objects. */
+function setup(
+  mrai = 0,
+  columns = false,
+): {
   rib: Rib;
   peers: number[];
   out: AdjRibOut;
@@ -62,12 +66,13 @@ function setup(mrai = 0): {
     },
     { clock: () => clock.now },
   );
-  rib.subscribe((ch) => out.onChanges(ch));
+  if (columns) rib.subscribeBatch((b) => out.onBatch(b));
+  else rib.subscribe((ch) => out.onChanges(ch));
   return { rib, peers, out, clock };
 }
 
 describe('Adj-RIB-Out state', () => {
-  it('property: the neighbour ends up with exactly the exported Loc-RIB, whatever the sequence of changes and MRAI', () => {
+  it('property: the neighbour ends up with exactly the exported Loc-RIB, whatever the sequence of changes, MRAI and batch form', () => {
     const prefixes = ['203.0.113.0/24', '198.51.100.0/24', '10.0.0.0/8', '2001:db8:1::/48'].map(
       (t) => parsePrefix(t),
     );
@@ -91,71 +96,76 @@ describe('Adj-RIB-Out state', () => {
       }),
     );
     fc.assert(
-      fc.property(fc.constantFrom(0, 1000), fc.array(op, { maxLength: 50 }), (mrai, ops) => {
-        const { rib, peers, out, clock } = setup(mrai);
-        const view = new Map<string, number>(); // prefix -> community tag
-        const apply = (): void => {
-          for (const m of decode(out.generate())) {
-            if (isEndOfRib(m)) continue;
-            for (const e of withdrawnOf(m)) {
-              // Only what was advertised is withdrawn.
-              expect(view.delete(formatPrefix(e.prefix))).toBe(true);
+      fc.property(
+        fc.constantFrom(0, 1000),
+        fc.boolean(),
+        fc.array(op, { maxLength: 50 }),
+        (mrai, columns, ops) => {
+          const { rib, peers, out, clock } = setup(mrai, columns);
+          const view = new Map<string, number>(); // prefix -> community tag
+          const apply = (): void => {
+            for (const m of decode(out.generate())) {
+              if (isEndOfRib(m)) continue;
+              for (const e of withdrawnOf(m)) {
+                // Only what was advertised is withdrawn.
+                expect(view.delete(formatPrefix(e.prefix))).toBe(true);
+              }
+              const tag = findAttribute(m.attributes, AttributeType.COMMUNITIES)?.value[0];
+              for (const e of announcedOf(m)) view.set(formatPrefix(e.prefix), tag!);
             }
-            const tag = findAttribute(m.attributes, AttributeType.COMMUNITIES)?.value[0];
-            for (const e of announcedOf(m)) view.set(formatPrefix(e.prefix), tag!);
+          };
+          for (const o of ops) {
+            if (o.kind === 'generate') {
+              rib.flush();
+              clock.now += o.advance;
+              apply();
+            } else if (o.kind === 'peerDown') rib.peerDown(peers[o.peer]!);
+            else if (o.kind === 'withdraw') rib.withdraw(peers[o.peer]!, prefixes[o.prefix]!);
+            else {
+              const prefix = prefixes[o.prefix]!;
+              const asn = 65001 + o.peer;
+              rib.announce(
+                peers[o.peer]!,
+                prefix,
+                routeAttributes({
+                  asPath: asSequence(...Array.from({ length: o.hops }, () => asn)),
+                  nextHop: parseAddress(prefix.afi === 1 ? '192.0.2.1' : '2001:db8::1'),
+                  communities: [o.tag],
+                }),
+              );
+            }
           }
-        };
-        for (const o of ops) {
-          if (o.kind === 'generate') {
-            rib.flush();
-            clock.now += o.advance;
-            apply();
-          } else if (o.kind === 'peerDown') rib.peerDown(peers[o.peer]!);
-          else if (o.kind === 'withdraw') rib.withdraw(peers[o.peer]!, prefixes[o.prefix]!);
-          else {
-            const prefix = prefixes[o.prefix]!;
-            const asn = 65001 + o.peer;
-            rib.announce(
-              peers[o.peer]!,
-              prefix,
-              routeAttributes({
-                asPath: asSequence(...Array.from({ length: o.hops }, () => asn)),
-                nextHop: parseAddress(prefix.afi === 1 ? '192.0.2.1' : '2001:db8::1'),
-                communities: [o.tag],
-              }),
-            );
+          rib.flush();
+          clock.now += mrai;
+          apply();
+          expect(out.pending).toBe(0);
+          const expected = new Map<string, number>();
+          for (const p of prefixes) {
+            const best = rib.best(p);
+            if (best) expected.set(formatPrefix(p), best.attributes.attributes.communities[0]!);
           }
-        }
-        rib.flush();
-        clock.now += mrai;
-        apply();
-        expect(out.pending).toBe(0);
-        const expected = new Map<string, number>();
-        for (const p of prefixes) {
-          const best = rib.best(p);
-          if (best) expected.set(formatPrefix(p), best.attributes.attributes.communities[0]!);
-        }
-        expect(view).toEqual(expected);
-        expect(out.advertisedCount).toBe(expected.size);
-        for (const p of prefixes) {
-          expect(out.advertised(p).get(0)?.communities[0]).toBe(expected.get(formatPrefix(p)));
-        }
-        // One outbound set per distinct advertised attribute set, no more (none leaked).
-        const sets = new Set(
-          prefixes
-            .map((p) => out.advertised(p).get(0))
-            .filter((a) => a !== undefined)
-            .map((a) => JSON.stringify({ ...a, nextHop: [...a.nextHop] })),
-        );
-        expect(out.attributeSets).toBe(sets.size);
-        // Everything goes: all withdrawn, every set released.
-        for (const p of peers) rib.peerDown(p);
-        rib.flush();
-        apply();
-        expect(view.size).toBe(0);
-        expect(out.advertisedCount).toBe(0);
-        expect(out.attributeSets).toBe(0);
-      }),
+          expect(view).toEqual(expected);
+          expect(out.advertisedCount).toBe(expected.size);
+          for (const p of prefixes) {
+            expect(out.advertised(p).get(0)?.communities[0]).toBe(expected.get(formatPrefix(p)));
+          }
+          // One outbound set per distinct advertised attribute set, no more (none leaked).
+          const sets = new Set(
+            prefixes
+              .map((p) => out.advertised(p).get(0))
+              .filter((a) => a !== undefined)
+              .map((a) => JSON.stringify({ ...a, nextHop: [...a.nextHop] })),
+          );
+          expect(out.attributeSets).toBe(sets.size);
+          // Everything goes: all withdrawn, every set released.
+          for (const p of peers) rib.peerDown(p);
+          rib.flush();
+          apply();
+          expect(view.size).toBe(0);
+          expect(out.advertisedCount).toBe(0);
+          expect(out.attributeSets).toBe(0);
+        },
+      ),
     );
   });
 
