@@ -18,12 +18,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   allocateLoopbackAddress,
   createDaemon,
+  type DaemonScope,
   daemonMissing,
   daemonScope,
   RawPeer,
   waitForEstablished,
 } from './harness/index.js';
 import { waitFor } from './harness/process.js';
+import type { PeerConfig } from './harness/types.js';
 
 const AS = 65000;
 
@@ -55,6 +57,32 @@ function ribFor(
   return { rib, a, b, out, announce };
 }
 
+/**
+ * Starts a `kind` daemon in our AS with us as its passive neighbour, opens our raw session to it
+ * offering multiprotocol IPv4 unicast, 4-octet ASNs and `extra`, and returns the daemon's OPEN.
+ */
+async function iBgpSession<K extends 'frr' | 'exabgp'>(
+  scope: DaemonScope,
+  kind: K,
+  extra: Capability,
+  peerOptions: Partial<PeerConfig> = {},
+) {
+  const us = allocateLoopbackAddress();
+  const daemon = scope.add(
+    await createDaemon(kind, {
+      routerId: '10.255.0.2',
+      asn: AS,
+      peers: [{ address: us, port: 179, asn: AS, passive: true, ...peerOptions }],
+    }),
+  );
+  await daemon.start();
+  const peer = await RawPeer.connect({ host: daemon.address, port: daemon.port, localAddress: us });
+  scope.add({ stop: async () => peer.close() });
+  const capabilities = [multiprotocol(1, 1), fourOctetAs(AS), extra];
+  const theirs = await peer.handshake({ asn: AS, bgpIdentifier: 0x0aff0001, capabilities });
+  return { us, daemon, peer, theirs };
+}
+
 const missing = daemonMissing('frr');
 
 interface FrrPath {
@@ -70,28 +98,12 @@ describe.skipIf(missing !== undefined)(
     afterEach(() => scope.stopAll());
 
     it('FRR receives every path of a prefix, each with its own path id', async () => {
-      const us = allocateLoopbackAddress();
-      const frr = scope.add(
-        await createDaemon('frr', {
-          routerId: '10.255.0.2',
-          asn: AS,
-          peers: [{ address: us, port: 179, asn: AS, passive: true }],
-        }),
-      );
-      await frr.start();
-
-      const peer = await RawPeer.connect({ host: frr.address, port: frr.port, localAddress: us });
-      scope.add({ stop: async () => peer.close() });
-      const capabilities: Capability[] = [
-        multiprotocol(1, 1),
-        fourOctetAs(AS),
-        {
-          code: CapabilityCode.ADD_PATH,
-          name: 'ADD_PATH',
-          families: [{ afi: 1, safi: 1, mode: 2 }], // send
-        },
-      ];
-      const theirs = await peer.handshake({ asn: AS, bgpIdentifier: 0x0aff0001, capabilities });
+      const send: Capability = {
+        code: CapabilityCode.ADD_PATH,
+        name: 'ADD_PATH',
+        families: [{ afi: 1, safi: 1, mode: 2 }], // send
+      };
+      const { us, daemon: frr, peer, theirs } = await iBgpSession(scope, 'frr', send);
       // FRR offers ADD-PATH receive for IPv4 unicast (mode 1 or 3): we may send path ids.
       const addPath = findCapability(theirs.capabilities, 'ADD_PATH');
       const rx = addPath?.families.find((f) => f.afi === 1 && f.safi === 1);
@@ -138,27 +150,13 @@ describe.skipIf(exabgpMissing !== undefined)(
     afterEach(() => scope.stopAll());
 
     it('ExaBGP receives an IPv4 route with an IPv6 next hop in MP_REACH_NLRI', async () => {
-      const us = allocateLoopbackAddress();
-      const exa = scope.add(
-        await createDaemon('exabgp', {
-          routerId: '10.255.0.3',
-          asn: AS,
-          peers: [{ address: us, port: 179, asn: AS, passive: true, extendedNextHop: true }],
-        }),
-      );
-      await exa.start();
-      const peer = await RawPeer.connect({ host: exa.address, port: exa.port, localAddress: us });
-      scope.add({ stop: async () => peer.close() });
-      const capabilities: Capability[] = [
-        multiprotocol(1, 1),
-        fourOctetAs(AS),
-        {
-          code: CapabilityCode.EXTENDED_NEXT_HOP,
-          name: 'EXTENDED_NEXT_HOP',
-          entries: [{ afi: 1, safi: 1, nextHopAfi: 2 }],
-        },
-      ];
-      const theirs = await peer.handshake({ asn: AS, bgpIdentifier: 0x0aff0001, capabilities });
+      const enh: Capability = {
+        code: CapabilityCode.EXTENDED_NEXT_HOP,
+        name: 'EXTENDED_NEXT_HOP',
+        entries: [{ afi: 1, safi: 1, nextHopAfi: 2 }],
+      };
+      const session = await iBgpSession(scope, 'exabgp', enh, { extendedNextHop: true });
+      const { us, daemon: exa, peer, theirs } = session;
       expect(findCapability(theirs.capabilities, 'EXTENDED_NEXT_HOP')?.entries).toContainEqual({
         afi: 1,
         safi: 1,

@@ -80,6 +80,15 @@ function put32(out: Uint8Array, at: number, v: number): number {
   return at + 4;
 }
 
+/** An AS number in 4 octets, or in 2 (`two`, AS_TRANS for a 4-octet one, RFC 6793 §4.2.2). */
+function putAsn(out: Uint8Array, p: number, asn: number, two: boolean): number {
+  if (!two) return put32(out, p, asn);
+  const v = asn > 0xffff ? AS_TRANS : asn;
+  out[p] = v >>> 8;
+  out[p + 1] = v & 0xff;
+  return p + 2;
+}
+
 /** Whether a segment goes into AS4_PATH, which carries no confederation segments (RFC 6793 §3). */
 function inAs4Path(s: AsPathSegment): boolean {
   return s.type === AsPathSegmentType.AS_SEQUENCE || s.type === AsPathSegmentType.AS_SET;
@@ -128,15 +137,7 @@ function putAsPath(
     out[p] = s.type;
     out[p + 1] = asns.length & 0xff;
     p += 2;
-    for (let j = 0; j < asns.length; j++) {
-      const asn = asns[j]!;
-      if (two) {
-        const v = asn > 0xffff ? AS_TRANS : asn;
-        out[p] = v >>> 8;
-        out[p + 1] = v & 0xff;
-        p += 2;
-      } else p = put32(out, p, asn);
-    }
+    for (let j = 0; j < asns.length; j++) p = putAsn(out, p, asns[j]!, two);
   }
   return p;
 }
@@ -207,12 +208,7 @@ function putRawBelow(out: Uint8Array, p: number, other: readonly RawAttribute[],
 }
 
 function putAggregator(out: Uint8Array, p: number, asn: number, address: Uint8Array, two: boolean) {
-  if (two) {
-    const v = asn > 0xffff ? AS_TRANS : asn;
-    out[p] = v >>> 8;
-    out[p + 1] = v & 0xff;
-    p += 2;
-  } else p = put32(out, p, asn);
+  p = putAsn(out, p, asn, two);
   for (let i = 0; i < 4; i++) out[p + i] = address[i] ?? 0;
   return p + 4;
 }
